@@ -1,0 +1,1 @@
+"""Platforms and wiring: settings, command line, chat adapters and the composition root."""

@@ -1,0 +1,1 @@
+"""The network's resource directory: HSDS tables, places, search, import and export."""

@@ -1,0 +1,73 @@
+"""Declarative base, engine and session factories (built by the caller, never at import time)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import DeclarativeBase
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Base of every table; constraint names are stable across SQLite and PostgreSQL."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def to_async_url(url: str) -> URL:
+    """The asyncio driver URL for ``url`` (``sqlite:///x.db`` → ``sqlite+aiosqlite:///x.db``)."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return parsed.set(drivername="sqlite+aiosqlite")
+    if backend == "postgresql":
+        return parsed.set(drivername="postgresql+psycopg")
+    raise ValueError(f"base de données non prise en charge : {backend} (SQLite ou PostgreSQL)")
+
+
+def to_sync_url(url: str) -> URL:
+    """The blocking driver URL for ``url``, used by migrations."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return parsed.set(drivername="sqlite")
+    if backend == "postgresql":
+        return parsed.set(drivername="postgresql+psycopg")
+    raise ValueError(f"base de données non prise en charge : {backend} (SQLite ou PostgreSQL)")
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def install_sqlite_pragmas(engine: Any) -> None:
+    """Turn on foreign keys, WAL and a busy timeout on every SQLite connection of ``engine``."""
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+
+
+def create_engine(url: str) -> AsyncEngine:
+    """An async engine for ``url`` (a plain ``sqlite:///`` or ``postgresql://`` URL)."""
+    engine = create_async_engine(to_async_url(url))
+    install_sqlite_pragmas(engine.sync_engine)
+    return engine
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions bound to ``engine`` that keep objects usable after commit."""
+    return async_sessionmaker(engine, expire_on_commit=False)

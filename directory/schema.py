@@ -1,0 +1,9 @@
+"""Every table of the directory, registered on ``Base.metadata`` by importing this module."""
+
+from __future__ import annotations
+
+from directory import changelog, details, models, taxonomy
+from directory.db import Base
+
+MODULES = (models, details, taxonomy, changelog)
+metadata = Base.metadata

@@ -1,0 +1,54 @@
+"""French text normalization shared by search, places and synonyms.
+
+Everything that compares words goes through the same pipeline: NFC, casefold,
+elisions removed (l', d', qu', … with either apostrophe), accents and ligatures
+folded, then a light Snowball French stem for matching.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+ELISIONS = ("jusqu", "quoiqu", "lorsqu", "puisqu", "qu", "l", "m", "t", "n", "s", "j", "d", "c")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
+_ELISION_RE = re.compile(r"\b(?:%s)'(?=\w)" % "|".join(ELISIONS))
+_WORD_RE = re.compile(r"[a-z0-9]+")
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
+_STEMMER = snowballstemmer.stemmer("french")
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text`` and strip its accents and ligatures ("Œuvre à Jonquière" → "oeuvre a jonquiere")."""
+    text = unicodedata.normalize("NFC", text).casefold().translate(_LIGATURES)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_APOSTROPHES)
+
+
+def words(text: str) -> list[str]:
+    """Split ``text`` into folded words, dropping French elisions ("l'aide d'urgence" → aide, urgence)."""
+    return _WORD_RE.findall(_ELISION_RE.sub(" ", fold(text)))
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Snowball French stem of an already folded word, with plurals in -s reduced consistently."""
+    if word.isdigit() or len(word) <= 2:
+        return word
+    stemmed = _STEMMER.stemWord(word)
+    if stemmed.endswith("s") and len(stemmed) > 3:
+        stemmed = stemmed[:-1]
+    return stemmed
+
+
+def stems(text: str) -> list[str]:
+    """Folded, stemmed words of ``text``."""
+    return [stem(w) for w in words(text)]
+
+
+def slug(text: str) -> str:
+    """Folded words joined by single spaces: the comparison key for names."""
+    return " ".join(words(text))

@@ -1,0 +1,1 @@
+"""Platform-neutral conversations: message types, router and one module per feature."""

@@ -1,0 +1,1 @@
+"""Time: scheduled messages and their delivery."""
