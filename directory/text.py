@@ -52,3 +52,25 @@ def stems(text: str) -> list[str]:
 def slug(text: str) -> str:
     """Folded words joined by single spaces: the comparison key for names."""
     return " ".join(words(text))
+
+
+# Words that carry no need in a referral question. "sans", "pas", "plus", "seul"
+# and numbers are kept on purpose: "sans rendez-vous", "sans statut", "plus de 65 ans".
+STOPWORDS = frozenset(
+    """
+    a au aux avec ce ces cet cette chez d dans de des du elle elles en et eux il ils je
+    j l la le les leur leurs lui m ma me mes moi mon n ne nos notre nous on ou par pour
+    qu que quel quelle quelles quels qui quoi s sa se ses si son sur t ta te tes toi ton
+    tu un une vos votre vous y est sont etre ete ai as avons avez ont avoir fait faire
+    svp stp sil plait bonjour allo salut merci besoin besoins cherche chercher recherche
+    trouver trouve ou quelqu quelque comment pourquoi quand combien peut peux pouvez
+    veux voudrais voudrait aimerais aimerait faut faudrait doit dois envoyer referer
+    diriger orienter appeler contacter rejoindre organisme organismes ressource
+    ressources service services endroit place quoi genre aussi tres bien mais donc alors
+    """.split()
+)
+
+
+def content_words(words_: list[str]) -> list[str]:
+    """The words of a question that may name a need (stop words removed)."""
+    return [w for w in words_ if w not in STOPWORDS]

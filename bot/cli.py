@@ -1,0 +1,217 @@
+"""The ``passerelle`` command: run the bot, ask the directory, manage the database and directory."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from bot.settings import Settings
+
+app = typer.Typer(help="Passerelle : « qui appeler ? » pour les réseaux communautaires du Québec.",
+                  no_args_is_help=True, add_completion=False)
+db_app = typer.Typer(help="Base de données.", no_args_is_help=True)
+directory_app = typer.Typer(help="Annuaire : import, export, exemple.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(directory_app, name="directory")
+
+
+class Platform(str, Enum):
+    console = "console"
+
+
+class ExportFormat(str, Enum):
+    csv = "csv"
+    json = "json"
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:
+        for problem in error.errors():
+            name = "PASSERELLE_" + "_".join(str(p) for p in problem["loc"]).upper()
+            typer.echo(f"Configuration invalide : {name} : {problem['msg']}", err=True)
+        raise typer.Exit(2) from error
+
+
+def _err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+@app.command()
+def run(platform: Annotated[Platform | None, typer.Option(help="Forcer une plateforme.")] = None) -> None:
+    """Start the bot (the console chat when no platform is configured)."""
+    from bot.console import run_console
+    from bot.wiring import build
+
+    async def main() -> None:
+        running = await build(_settings(), say=_err)
+        try:
+            await run_console(running.context)
+        finally:
+            await running.close()
+
+    asyncio.run(main())
+
+
+@app.command()
+def ask(
+    query: Annotated[str | None, typer.Argument(help="La question ; sans question, une par ligne sur l'entrée.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Un objet JSON par question.")] = False,
+    limit: Annotated[int, typer.Option(min=1, max=50, help="Nombre de réponses.")] = 5,
+    place: Annotated[str | None, typer.Option(help="Lieu, à la place de celui de la question.")] = None,
+) -> None:
+    """Ask the directory one question and print the answers."""
+    from bot.wiring import build
+
+    if query is None and sys.stdin.isatty():
+        _err("Donnez une question, par exemple : passerelle ask \"banque alimentaire Jonquière\"")
+        raise typer.Exit(2)
+    questions = [query] if query is not None else [line.strip() for line in sys.stdin if line.strip()]
+
+    async def main() -> None:
+        running = await build(_settings(), say=_err)
+        try:
+            for question in questions:
+                typer.echo(await _answer(running.context, question, as_json, limit, place))
+        finally:
+            await running.close()
+
+    asyncio.run(main())
+
+
+async def _answer(context, question: str, as_json: bool, limit: int, place: str | None) -> str:  # noqa: ANN001
+    from bot.plain import to_text
+    from handlers.messages import ChatRef, Incoming
+    from handlers.referral import answer
+
+    if as_json:
+        return json.dumps(to_json(context.search.search(question, place=place, limit=limit)), ensure_ascii=False)
+    incoming = Incoming(ChatRef("console", "ask"), "ask", question, "qui", question, locale=context.language)
+    replies = await answer(question, 0, incoming, context, place=place, limit=limit)
+    return "\n\n".join(to_text(reply) for reply in replies)
+
+
+def to_json(response) -> dict:  # noqa: ANN001 - directory.search.SearchResponse
+    """The JSON object ``passerelle ask --json`` prints for one search."""
+    return {
+        "query": response.query.text,
+        "results": [
+            {
+                "service_id": str(r.doc.service_id),
+                "service": r.doc.service_name,
+                "organization_id": str(r.doc.organization_id) if r.doc.organization_id else None,
+                "organization": r.doc.organization_name,
+                "score": round(r.score, 4),
+                "why": r.why,
+            }
+            for r in response.results
+        ],
+        "places": [p.name for p in ([response.place] if response.place else [])],
+        "abstained": response.abstained,
+    }
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the database migrations."""
+    import migrations
+
+    migrations.upgrade(_settings().database_url)
+    typer.echo("Base de données à jour.")
+
+
+@directory_app.command("import")
+def directory_import(path: Annotated[Path, typer.Argument(help="Dossier, datapackage.json ou .zip HSDS.")]) -> None:
+    """Import an HSDS tabular data package (validated whole before anything is written)."""
+    from directory.importing import import_package
+    from directory.package import PackageError, read_package
+
+    try:
+        package = read_package(path)
+    except PackageError as error:
+        _report_errors(error)
+        raise typer.Exit(1) from error
+
+    async def main() -> None:
+        from rich.progress import Progress
+
+        async with _sessions() as sessions:
+            with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
+                tasks: dict[str, int] = {}
+
+                def advance(table: str, done: int, total: int) -> None:
+                    if table not in tasks:
+                        tasks[table] = progress.add_task(table, total=total)
+                    progress.update(tasks[table], completed=done)
+
+                report = await import_package(sessions, package, progress=advance)
+        typer.echo(f"Import terminé : {report.summary()}")
+
+    try:
+        asyncio.run(main())
+    except PackageError as error:
+        _report_errors(error)
+        raise typer.Exit(1) from error
+
+
+def _report_errors(error: Exception) -> None:
+    messages = getattr(error, "messages", [str(error)])
+    _err(f"Paquet refusé, rien n'a été écrit ({len(messages)} problème(s)) :")
+    for message in messages:
+        _err(f"- {message}")
+
+
+@directory_app.command("export")
+def directory_export(
+    path: Annotated[Path, typer.Argument(help="Dossier (CSV) ou fichier (JSON) à écrire.")],
+    format: Annotated[ExportFormat, typer.Option("--format", help="csv (paquet tabulaire) ou json (HSDS imbriqué).")] = ExportFormat.csv,  # noqa: A002,E501
+) -> None:
+    """Export the directory as an HSDS tabular package or nested JSON."""
+    from directory.exporting import export_json, export_package
+
+    async def main() -> None:
+        async with _sessions() as sessions:
+            if format is ExportFormat.json:
+                await export_json(sessions, path)
+            else:
+                await export_package(sessions, path)
+
+    asyncio.run(main())
+    typer.echo(f"Annuaire exporté dans {path}.")
+
+
+@directory_app.command("sample")
+def directory_sample() -> None:
+    """Load the sample directory (Commun'Enfant Jonquière 0-8 ans, fictional contact details)."""
+    from directory.sample import load_sample
+
+    async def main() -> None:
+        async with _sessions() as sessions:
+            report = await load_sample(sessions)
+        typer.echo(f"Annuaire d'exemple chargé : {report.summary()}")
+
+    asyncio.run(main())
+
+
+class _sessions:  # noqa: N801 - used as ``async with _sessions() as sessions``
+    """A migrated database's session factory, disposed of on exit."""
+
+    async def __aenter__(self):  # noqa: ANN204
+        import migrations
+        from directory.db import create_engine, session_factory
+
+        url = _settings().database_url
+        await asyncio.to_thread(migrations.upgrade, url)
+        self.engine = create_engine(url)
+        return session_factory(self.engine)
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.engine.dispose()

@@ -1,0 +1,27 @@
+"""Replies rendered as plain text, for the console and ``passerelle ask``."""
+
+from __future__ import annotations
+
+from handlers.markup import to_plain
+from handlers.messages import Card, Reply
+
+
+def to_text(reply: Reply) -> str:
+    """``reply`` as a person reads it in a terminal; buttons become numbered choices."""
+    blocks = [to_plain(reply.text)] if reply.text else []
+    blocks += [to_card_text(card) for card in reply.cards]
+    if reply.buttons:
+        blocks.append("  ".join(f"[{n}] {b.label}" for n, b in enumerate(reply.buttons, start=1)))
+    blocks += [f"(pièce jointe : {a.filename})" for a in reply.attachments]
+    return "\n\n".join(blocks)
+
+
+def to_card_text(card: Card) -> str:
+    """One card: title line, then its lines and fields indented."""
+    title = card.title + (f" — {card.subtitle}" if card.subtitle else "")
+    if card.badge:
+        title += f"  [{card.badge}]"
+    lines = [f"▸ {title}"]
+    lines += [f"  {line}" for line in card.lines]
+    lines += [f"  {field.label} : {field.value}" for field in card.fields]
+    return "\n".join(lines)

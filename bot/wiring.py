@@ -1,0 +1,49 @@
+"""The composition root: database, migrations, sample directory, search and context."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+import migrations
+from bot.settings import Settings
+from directory.db import create_engine, session_factory
+from directory.places import Gazetteer
+from directory.sample import is_empty, load_sample
+from directory.search import Search
+from directory.synonyms import Thesaurus
+from handlers.context import Context
+
+
+@dataclass(slots=True)
+class Running:
+    """A built bot: its context and the engine to dispose of when done."""
+
+    context: Context
+    engine: AsyncEngine
+
+    async def close(self) -> None:
+        """Release the database connections."""
+        await self.engine.dispose()
+
+
+async def build(settings: Settings, *, say: Callable[[str], None] = print, sample_if_empty: bool = True) -> Running:
+    """Migrate the database, load the sample directory into an empty one, and build the search."""
+    await asyncio.to_thread(migrations.upgrade, settings.database_url)
+    engine = create_engine(settings.database_url)
+    sessions = session_factory(engine)
+    if sample_if_empty and await is_empty(sessions):
+        report = await load_sample(sessions)
+        say(
+            f"Annuaire vide : l'annuaire d'exemple de Commun'Enfant Jonquière a été chargé "
+            f"({report.created.get('organization', 0)} organismes, {report.created.get('service', 0)} services; "
+            "coordonnées fictives)."
+        )
+    gazetteer, thesaurus = Gazetteer.load(), Thesaurus.load()
+    search = await Search.from_database(sessions, gazetteer, thesaurus)
+    context = Context(sessions, search, ZoneInfo(settings.timezone), settings.language)
+    return Running(context, engine)

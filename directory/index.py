@@ -1,0 +1,223 @@
+"""The in-memory search index: postings of word stems by service, and the vocabulary.
+
+Postings are three parallel arrays (stem, slot, weight): a sorted part, looked up
+by binary search, and a short unsorted tail that takes edits. A changed service
+gets a new slot and its old slot is marked dead; ``compact`` folds the tail and
+drops dead slots once the tail grows. Nothing here reads the database.
+"""
+
+from __future__ import annotations
+
+import bisect
+import uuid
+from collections import Counter
+from collections.abc import Iterable
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from directory.documents import FIELD_WEIGHTS, ServiceDoc
+from directory.text import stem, words
+
+STATUS_FACTORS = {"active": 1.0, "temporarily closed": 0.8}
+TAIL_LIMIT = 50_000
+
+
+def typo_budget(word: str) -> int:
+    """Edits tolerated in a word of this length: none up to 4 letters, one up to 8, then two."""
+    return 0 if len(word) <= 4 else 1 if len(word) <= 8 else 2
+
+
+def _grow(array: np.ndarray, size: int) -> np.ndarray:
+    if size <= len(array):
+        return array
+    bigger = np.empty(max(size, 2 * len(array), 1024), dtype=array.dtype)
+    bigger[: len(array)] = array
+    return bigger
+
+
+class SearchIndex:
+    """Services, their weighted stems and per-slot attributes, ready for vectorized scoring."""
+
+    def __init__(self) -> None:
+        self.docs: list[ServiceDoc | None] = []
+        self.slot_of: dict[uuid.UUID, int] = {}
+        self.word_counts: Counter[str] = Counter()
+        self._words_by_length: dict[int, list[str]] = {}
+        self._sorted_words: list[str] = []
+        self._words_sorted = True
+        self._stem_ids: dict[str, int] = {}
+        self._p_stem = np.empty(0, np.int32)
+        self._p_slot = np.empty(0, np.int32)
+        self._p_weight = np.empty(0, np.float32)
+        self._n_postings = 0
+        self._n_sorted = 0
+        self._sorted_stems = np.empty(0, np.int32)
+        self.alive = np.zeros(0, bool)
+        self.status_factor = np.zeros(0, np.float32)
+        self.min_age = np.zeros(0, np.float32)
+        self.max_age = np.zeros(0, np.float32)
+        self.no_area = np.zeros(0, bool)
+        self.address_area = np.zeros(0, bool)
+        self.area_slots: dict[str, list[int]] = {}
+
+    @classmethod
+    def build(cls, docs: Iterable[ServiceDoc]) -> SearchIndex:
+        """An index of ``docs``, compacted for lookups."""
+        index = cls()
+        for doc in docs:
+            index.add(doc)
+        index.compact()
+        return index
+
+    @property
+    def size(self) -> int:
+        """Number of slots, dead ones included (the length of every per-slot array)."""
+        return len(self.docs)
+
+    @property
+    def count(self) -> int:
+        """Number of services searchable."""
+        return len(self.slot_of)
+
+    def add(self, doc: ServiceDoc) -> None:
+        """Index ``doc``, replacing the service's previous version if any."""
+        self.remove(doc.service_id)
+        slot = len(self.docs)
+        self.docs.append(doc)
+        self.slot_of[doc.service_id] = slot
+        self._grow_slots(slot + 1)
+        self.alive[slot] = True
+        self.status_factor[slot] = STATUS_FACTORS.get(doc.status, 0.0)
+        self.min_age[slot] = np.nan if doc.minimum_age is None else doc.minimum_age
+        self.max_age[slot] = np.nan if doc.maximum_age is None else doc.maximum_age
+        self.no_area[slot] = not doc.area_place_ids
+        self.address_area[slot] = doc.areas_from_address
+        for place_id in doc.area_place_ids:
+            self.area_slots.setdefault(place_id, []).append(slot)
+        self._add_postings(slot, self._weighted_stems(doc))
+        if self._n_postings - self._n_sorted > TAIL_LIMIT:
+            self.compact()
+
+    def remove(self, service_id: uuid.UUID) -> None:
+        """Forget a service (its slot stays, dead, until the next compaction)."""
+        slot = self.slot_of.pop(service_id, None)
+        if slot is not None:
+            self.alive[slot] = False
+            self.docs[slot] = None
+
+    def _grow_slots(self, size: int) -> None:
+        self.alive = _grow(self.alive, size)
+        self.status_factor = _grow(self.status_factor, size)
+        self.min_age = _grow(self.min_age, size)
+        self.max_age = _grow(self.max_age, size)
+        self.no_area = _grow(self.no_area, size)
+        self.address_area = _grow(self.address_area, size)
+
+    def _weighted_stems(self, doc: ServiceDoc) -> dict[int, float]:
+        best: dict[int, float] = {}
+        for field, text in doc.texts.items():
+            weight = FIELD_WEIGHTS[field]
+            for word in words(text):
+                if word not in self.word_counts:
+                    self._add_word(word)
+                self.word_counts[word] += 1
+                stem_id = self._stem_id(stem(word))
+                if best.get(stem_id, 0.0) < weight:
+                    best[stem_id] = weight
+        return best
+
+    def _add_word(self, word: str) -> None:
+        self._words_by_length.setdefault(len(word), []).append(word)
+        self._sorted_words.append(word)
+        self._words_sorted = False
+
+    def learn_words(self, known: Iterable[str]) -> None:
+        """Accept ``known`` words (from the synonyms table) as spellings to correct towards."""
+        for word in known:
+            if word not in self.word_counts:
+                self._add_word(word)
+                self.word_counts[word] = 0
+
+    def _stem_id(self, value: str) -> int:
+        stem_id = self._stem_ids.get(value)
+        if stem_id is None:
+            stem_id = self._stem_ids[value] = len(self._stem_ids)
+        return stem_id
+
+    def _add_postings(self, slot: int, stems: dict[int, float]) -> None:
+        start, end = self._n_postings, self._n_postings + len(stems)
+        self._p_stem = _grow(self._p_stem, end)
+        self._p_slot = _grow(self._p_slot, end)
+        self._p_weight = _grow(self._p_weight, end)
+        self._p_stem[start:end] = np.fromiter(stems.keys(), np.int32, len(stems))
+        self._p_slot[start:end] = slot
+        self._p_weight[start:end] = np.fromiter(stems.values(), np.float32, len(stems))
+        self._n_postings = end
+
+    def compact(self) -> None:
+        """Sort every posting by stem and drop those of dead slots."""
+        n = self._n_postings
+        stems, slots, weights = self._p_stem[:n], self._p_slot[:n], self._p_weight[:n]
+        keep = self.alive[slots]
+        stems, slots, weights = stems[keep], slots[keep], weights[keep]
+        order = np.lexsort((slots, stems))
+        self._p_stem, self._p_slot, self._p_weight = stems[order], slots[order], weights[order]
+        self._n_postings = self._n_sorted = len(order)
+        self._sorted_stems = self._p_stem
+
+    def postings(self, stem_value: str) -> tuple[np.ndarray, np.ndarray]:
+        """Slots holding ``stem_value`` and the weight of the best field it appears in."""
+        stem_id = self._stem_ids.get(stem_value)
+        if stem_id is None:
+            return np.empty(0, np.int32), np.empty(0, np.float32)
+        lo = np.searchsorted(self._sorted_stems, stem_id, "left")
+        hi = np.searchsorted(self._sorted_stems, stem_id, "right")
+        slots, weights = self._p_slot[lo:hi], self._p_weight[lo:hi]
+        if self._n_postings > self._n_sorted:
+            tail = slice(self._n_sorted, self._n_postings)
+            hit = self._p_stem[tail] == stem_id
+            if hit.any():
+                slots = np.concatenate([slots, self._p_slot[tail][hit]])
+                weights = np.concatenate([weights, self._p_weight[tail][hit]])
+        return slots, weights
+
+    def knows(self, word: str) -> bool:
+        """True when ``word`` appears in some service."""
+        return word in self.word_counts
+
+    def closest_word(self, word: str) -> str | None:
+        """The indexed word nearest to ``word`` within its typo budget (most frequent on ties)."""
+        budget = typo_budget(word)
+        if budget == 0:
+            return None
+        best: tuple[int, int, str] | None = None
+        for length in range(len(word) - budget, len(word) + budget + 1):
+            candidates = self._words_by_length.get(length)
+            if not candidates:
+                continue
+            for candidate, distance, _ in process.extract(
+                word, candidates, scorer=Levenshtein.distance, score_cutoff=budget, limit=20
+            ):
+                if candidate[0] != word[0]:
+                    distance += 1  # a typo on the first letter is rarer: it costs double
+                if distance > budget:
+                    continue
+                key = (distance, -self.word_counts[candidate], candidate)
+                if best is None or key < best:
+                    best = key
+        return best[2] if best else None
+
+    def completions(self, prefix: str, limit: int = 8) -> list[str]:
+        """Indexed words starting with ``prefix``, most frequent first."""
+        if not self._words_sorted:
+            self._sorted_words.sort()
+            self._words_sorted = True
+        start = bisect.bisect_left(self._sorted_words, prefix)
+        found: list[str] = []
+        for word in self._sorted_words[start:]:
+            if not word.startswith(prefix):
+                break
+            found.append(word)
+        return sorted(found, key=lambda w: -self.word_counts[w])[:limit]

@@ -1,0 +1,168 @@
+"""Scoring services against a parsed question: weighted fields, filters, and the reasons why.
+
+Each need of the question scores every service by the best field it appears in
+(category > service name > organization name > eligibility > descriptions),
+scaled by the quality of the match (exact, synonym, corrected typo) and by how
+rare the need is in the directory. Filters then keep services that are open,
+fit the age asked, and serve the place asked.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from directory.ages import fits
+from directory.documents import FIELD_LABELS, FIELD_WEIGHTS, MAX_FIELD_WEIGHT, ServiceDoc
+from directory.index import SearchIndex
+from directory.places import Gazetteer, Place
+from directory.query import Alternative, Concept, ParsedQuery
+from directory.text import stem, words
+
+CRISIS_BONUS = 1.0
+# How well a service's area fits the place asked.
+PLACE_EXACT, PLACE_WIDER, PLACE_INSIDE, PLACE_UNKNOWN, PLACE_ADDRESS_ELSEWHERE = 1.0, 0.93, 0.9, 0.8, 0.45
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """Scores of every slot and the filters that kept or dropped it."""
+
+    scores: np.ndarray
+    matched: np.ndarray  # how many required needs each slot matched
+    required: int
+
+
+def score(parsed: ParsedQuery, index: SearchIndex) -> Scored:
+    """Relevance of every slot of ``index`` to the needs of ``parsed`` (0 when nothing matches)."""
+    total = np.zeros(index.size, np.float32)
+    matched = np.zeros(index.size, np.int16)
+    denominator = 0.0
+    alive = max(index.count, 1)
+    crisis = np.zeros(index.size, bool)
+    required = 0
+    for concept in parsed.concepts:
+        values = concept_scores(concept, index)
+        df = int(np.count_nonzero(values[index.alive[: index.size]]))
+        weight = math.log(1 + alive / max(df, 1)) * (0.3 if concept.optional else 1.0)
+        total += weight * values
+        denominator += weight * MAX_FIELD_WEIGHT
+        if not concept.optional:
+            required += 1
+            matched += values > 0
+        if concept.crisis:
+            crisis |= values > 0
+    scores = total / denominator if denominator else total
+    if parsed.crisis:
+        scores = scores + CRISIS_BONUS * crisis
+    return Scored(scores, matched, required)
+
+
+def concept_scores(concept: Concept, index: SearchIndex) -> np.ndarray:
+    """For each slot, the best weighted match of any phrase standing for ``concept``."""
+    best = np.zeros(index.size, np.float32)
+    for alternative in concept.alternatives:
+        values = _phrase_scores(alternative, index)
+        np.maximum(best, values, out=best)
+    return best
+
+
+def _phrase_scores(alternative: Alternative, index: SearchIndex) -> np.ndarray:
+    phrase = alternative.phrase
+    if len(phrase) == 1:
+        slots, weights = index.postings(phrase[0])
+        values = np.zeros(index.size, np.float32)
+        values[slots] = weights * alternative.quality
+        return values
+    summed = np.zeros(index.size, np.float32)
+    present = np.zeros(index.size, np.int16)
+    for part in phrase:
+        slots, weights = index.postings(part)
+        summed[slots] += weights
+        present[slots] += 1
+    # A phrase counts fully when all its words are there, and for half otherwise.
+    complete = present == len(phrase)
+    return (summed / len(phrase)) * alternative.quality * np.where(complete, 1.0, 0.5).astype(np.float32)
+
+
+def filters(
+    parsed: ParsedQuery, index: SearchIndex, gazetteer: Gazetteer, place: Place | None
+) -> tuple[np.ndarray, bool]:
+    """Factor by which each slot's score is kept (0 drops it), and whether the place was relaxed."""
+    factor = index.status_factor[: index.size] * index.alive[: index.size]
+    age = parsed.age
+    if age is not None:
+        low, high = index.min_age[: index.size], index.max_age[: index.size]
+        too_old = ~np.isnan(low) & (age.high < low)
+        too_young = ~np.isnan(high) & (age.low > high)
+        factor = factor * ~(too_old | too_young)
+    if place is None:
+        return factor, False
+    by_place = place_factors(place, index, gazetteer)
+    if not np.any(factor * by_place):
+        return factor * np.where(by_place > 0, by_place, PLACE_ADDRESS_ELSEWHERE), True
+    return factor * by_place, False
+
+
+def place_factors(place: Place, index: SearchIndex, gazetteer: Gazetteer) -> np.ndarray:
+    """How well each slot's service area fits ``place`` (0 when it serves elsewhere)."""
+    factors = np.zeros(index.size, np.float32)
+    factors[index.address_area[: index.size]] = PLACE_ADDRESS_ELSEWHERE
+    factors[index.no_area[: index.size]] = PLACE_UNKNOWN
+    for place_id in gazetteer.descendants(place.id):
+        for slot in index.area_slots.get(place_id, ()):
+            factors[slot] = max(factors[slot], PLACE_INSIDE)
+    for depth, ancestor in enumerate(gazetteer.ancestors(place.id)):
+        value = PLACE_EXACT if depth == 0 else PLACE_WIDER - 0.01 * depth
+        for slot in index.area_slots.get(ancestor.id, ()):
+            factors[slot] = max(factors[slot], value)
+    return factors
+
+
+def explain(doc: ServiceDoc, parsed: ParsedQuery, place: Place | None, gazetteer: Gazetteer) -> list[str]:
+    """Why ``doc`` answers ``parsed``, one short French reason per need, place and age."""
+    reasons: list[str] = []
+    field_stems = {name: {stem(w) for w in words(text)} for name, text in doc.texts.items()}
+    for concept in parsed.concepts:
+        reason = _concept_reason(concept, field_stems)
+        if reason:
+            reasons.append(reason)
+    for typed, corrected in {fix for c in parsed.concepts for fix in c.corrections}:
+        reasons.append(f"lu « {corrected} » pour « {typed} »")
+    if place is not None:
+        reasons.append(_place_reason(doc, place, gazetteer))
+    age = parsed.age
+    if age is not None and (doc.minimum_age is not None or doc.maximum_age is not None):
+        if fits(age.low, age.high, doc.minimum_age, doc.maximum_age):
+            reasons.append(f"âge {age.label} dans {_age_range(doc)}")
+    return reasons
+
+
+def _concept_reason(concept: Concept, field_stems: dict[str, set[str]]) -> str | None:
+    for alternative in concept.alternatives:
+        fields = [f for f, stems in field_stems.items() if all(p in stems for p in alternative.phrase)]
+        if fields:
+            where = FIELD_LABELS[max(fields, key=FIELD_WEIGHTS.__getitem__)]
+            if alternative.quality < 1.0 and alternative.label != concept.label:
+                return f"« {concept.label} » → « {alternative.label} » ({where})"
+            return f"« {concept.label} » ({where})"
+    return None
+
+
+def _place_reason(doc: ServiceDoc, place: Place, gazetteer: Gazetteer) -> str:
+    served = [gazetteer.get(p) for p in doc.area_place_ids]
+    names = ", ".join(p.name for p in served if p) or "territoire non précisé"
+    if any(p and gazetteer.covers(p.id, place.id) for p in served):
+        return f"dessert {place.name} (territoire : {names})"
+    if any(p and gazetteer.covers(place.id, p.id) for p in served):
+        return f"dessert une partie de {place.name} (territoire : {names})"
+    return f"territoire à confirmer pour {place.name} ({names})"
+
+
+def _age_range(doc: ServiceDoc) -> str:
+    low = "0" if doc.minimum_age is None else f"{doc.minimum_age:g}"
+    if doc.maximum_age is None:
+        return f"{low} ans et plus"
+    return f"{low}–{doc.maximum_age:g} ans"

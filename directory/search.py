@@ -1,0 +1,121 @@
+"""Search: "qui appeler ?" answered from the in-memory index, or honestly not answered."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from directory.catalog import load_documents
+from directory.documents import ServiceDoc
+from directory.index import SearchIndex
+from directory.places import Gazetteer, Place
+from directory.query import ParsedQuery, parse
+from directory.ranking import explain, filters, score
+from directory.synonyms import Thesaurus
+from directory.text import fold, words
+
+# Below this score the best answer is a guess: the search abstains.
+ABSTAIN_BELOW = 0.2
+# Answers far below the best one are noise.
+RELATIVE_FLOOR = 0.3
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """One service answering the question, and why."""
+
+    doc: ServiceDoc
+    score: float
+    why: list[str]
+
+
+@dataclass(slots=True)
+class SearchResponse:
+    """The answers to a question, the places read in it, or why there is none."""
+
+    query: ParsedQuery
+    results: list[Result]
+    total: int
+    place: Place | None
+    place_relaxed: bool = False
+    abstained: bool = False
+    suggestions: list[str] = field(default_factory=list)
+
+    @property
+    def places(self) -> list[Place]:
+        """Places named in the question."""
+        return [mention.place for mention in self.query.places]
+
+
+class Search:
+    """The directory's search: index, places and synonyms together."""
+
+    def __init__(self, index: SearchIndex, gazetteer: Gazetteer, thesaurus: Thesaurus) -> None:
+        self.index = index
+        self.gazetteer = gazetteer
+        self.thesaurus = thesaurus
+        index.learn_words(w for cluster in thesaurus.clusters for label in cluster.labels for w in words(label))
+
+    @classmethod
+    async def from_database(
+        cls, sessions: async_sessionmaker[AsyncSession], gazetteer: Gazetteer, thesaurus: Thesaurus
+    ) -> Search:
+        """A search over every service in the database."""
+        async with sessions() as session:
+            docs = await load_documents(session, gazetteer)
+        return cls(SearchIndex.build(docs), gazetteer, thesaurus)
+
+    async def refresh(self, sessions: async_sessionmaker[AsyncSession], service_ids: list[uuid.UUID]) -> None:
+        """Re-read ``service_ids`` from the database after an edit (deleted ones are dropped)."""
+        async with sessions() as session:
+            docs = await load_documents(session, self.gazetteer, service_ids)
+        for service_id in set(service_ids) - {d.service_id for d in docs}:
+            self.index.remove(service_id)
+        for doc in docs:
+            self.index.add(doc)
+
+    def search(
+        self, text: str, *, place: str | None = None, default_place: str | None = None, limit: int = 5, offset: int = 0
+    ) -> SearchResponse:
+        """Services answering ``text``; ``place`` overrides the place read in the text,
+        ``default_place`` applies when the text names none."""
+        parsed = parse(text, self.index, self.gazetteer, self.thesaurus)
+        where = self._place(parsed, place, default_place)
+        scored = score(parsed, self.index)
+        factor, relaxed = filters(parsed, self.index, self.gazetteer, where)
+        final = scored.scores * factor
+        best = float(final.max()) if final.size else 0.0
+        if best < ABSTAIN_BELOW or scored.required == 0:
+            return SearchResponse(parsed, [], 0, where, relaxed, True, self.suggestions(parsed))
+        candidates = np.flatnonzero(final >= max(ABSTAIN_BELOW, best * RELATIVE_FLOOR))
+        order = sorted(candidates, key=lambda slot: (-round(float(final[slot]), 6), self.index.docs[slot].service_name))
+        page = order[offset : offset + limit]
+        results = [
+            Result(doc, float(final[slot]), explain(doc, parsed, where, self.gazetteer))
+            for slot in page
+            if (doc := self.index.docs[slot]) is not None
+        ]
+        return SearchResponse(parsed, results, len(order), where, relaxed)
+
+    def _place(self, parsed: ParsedQuery, place: str | None, default_place: str | None) -> Place | None:
+        if place:
+            return self.gazetteer.resolve(place)
+        if parsed.places:
+            return parsed.places[0].place
+        return self.gazetteer.resolve(default_place) if default_place else None
+
+    def suggestions(self, parsed: ParsedQuery, limit: int = 4) -> list[str]:
+        """Categories of the directory nearest to the question, for when nothing fits."""
+        counts = Counter(c for d in self.index.docs if d is not None for c in d.categories)
+        if not counts:
+            return []
+        names = list(counts)
+        needs = " ".join(c.label for c in parsed.concepts) or parsed.text
+        near = process.extract(fold(needs), names, scorer=fuzz.token_set_ratio, processor=fold, limit=limit)
+        close = [name for name, similarity, _ in near if similarity >= 50]
+        return close or [name for name, _ in counts.most_common(limit)]

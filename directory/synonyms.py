@@ -1,0 +1,110 @@
+"""The synonyms and acronyms table: which words of a question also mean which others.
+
+Clusters come from ``directory/data/synonyms.csv`` (and any extra CSV of the same
+layout): ``synonyme`` and ``acronyme`` clusters are symmetric, ``vers`` expands its
+first term to the others only, ``crise`` is symmetric and marks the need as urgent.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from directory.text import content_words, stem, words
+
+KINDS = ("synonyme", "acronyme", "vers", "crise")
+Phrase = tuple[str, ...]
+
+
+def to_phrase(text: str) -> Phrase:
+    """The stems of the meaningful words of ``text``: the key a term is matched by."""
+    return tuple(stem(w) for w in content_words(words(text)))
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    """Terms that stand for one another, as written and as matched."""
+
+    kind: str
+    labels: tuple[str, ...]
+    phrases: tuple[Phrase, ...]
+
+    @property
+    def crisis(self) -> bool:
+        """True for an urgent need (suicide, violence, crisis)."""
+        return self.kind == "crise"
+
+
+@dataclass(frozen=True, slots=True)
+class Expansion:
+    """A phrase of the question, where it stands, and the other phrases it also means."""
+
+    start: int
+    end: int
+    phrase: Phrase
+    alternatives: tuple[tuple[Phrase, str], ...]  # (phrase, label as written in the table)
+    crisis: bool
+
+
+class Thesaurus:
+    """Looks up the phrases of a question in the clusters, longest phrase first."""
+
+    def __init__(self, clusters: Iterable[Cluster]) -> None:
+        self.clusters = list(clusters)
+        self._by_phrase: dict[Phrase, list[Cluster]] = {}
+        for cluster in self.clusters:
+            triggers = cluster.phrases[:1] if cluster.kind == "vers" else cluster.phrases
+            for phrase in triggers:
+                if phrase:
+                    self._by_phrase.setdefault(phrase, []).append(cluster)
+        self._longest = max((len(p) for p in self._by_phrase), default=1)
+
+    @classmethod
+    def load(cls, extra: Iterable[Path] = ()) -> Thesaurus:
+        """The shipped starter table plus ``extra`` CSV files of the same layout."""
+        shipped = resources.files("directory") / "data" / "synonyms.csv"
+        with shipped.open(encoding="utf-8", newline="") as handle:
+            clusters = list(to_clusters(csv.DictReader(handle)))
+        for path in extra:
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                clusters.extend(to_clusters(csv.DictReader(handle)))
+        return cls(clusters)
+
+    def expand(self, stems: list[str]) -> Iterator[Expansion]:
+        """Phrases of ``stems`` found in the table, longest first and non-overlapping."""
+        i = 0
+        while i < len(stems):
+            for width in range(min(self._longest, len(stems) - i), 0, -1):
+                phrase = tuple(stems[i : i + width])
+                clusters = self._by_phrase.get(phrase)
+                if clusters:
+                    yield self._expansion(i, i + width, phrase, clusters)
+                    i += width
+                    break
+            else:
+                i += 1
+
+    @staticmethod
+    def _expansion(start: int, end: int, phrase: Phrase, clusters: list[Cluster]) -> Expansion:
+        alternatives: dict[Phrase, str] = {}
+        for cluster in clusters:
+            for other, label in zip(cluster.phrases, cluster.labels, strict=True):
+                if other and other != phrase:
+                    alternatives.setdefault(other, label)
+        crisis = any(c.crisis for c in clusters)
+        return Expansion(start, end, phrase, tuple(alternatives.items()), crisis)
+
+
+def to_clusters(rows: Iterable[Mapping[str, str]]) -> Iterator[Cluster]:
+    """Clusters from CSV rows with columns ``kind``, ``terms`` (``|``-separated) and ``note``."""
+    for number, row in enumerate(rows, start=2):
+        kind = (row.get("kind") or "").strip()
+        if kind not in KINDS:
+            raise ValueError(f"synonymes, ligne {number} : type « {kind} » inconnu (attendu : {', '.join(KINDS)})")
+        labels = tuple(t.strip() for t in (row.get("terms") or "").split("|") if t.strip())
+        if len(labels) < 2:
+            raise ValueError(f"synonymes, ligne {number} : il faut au moins deux termes séparés par « | »")
+        yield Cluster(kind, labels, tuple(to_phrase(label) for label in labels))

@@ -1,0 +1,28 @@
+"""Everything a conversation needs, built once by ``bot`` and passed down explicitly."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from directory.search import Search
+
+
+def system_clock() -> dt.datetime:
+    """The current time, aware, in UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(slots=True)
+class Context:
+    """The services of one running bot: database, search, zone, language and clock."""
+
+    sessions: async_sessionmaker[AsyncSession]
+    search: Search
+    timezone: ZoneInfo
+    language: str = "fr"
+    clock: Callable[[], dt.datetime] = system_clock

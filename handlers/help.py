@@ -1,0 +1,20 @@
+"""``/aide`` — what Passerelle does and how to ask it."""
+
+from __future__ import annotations
+
+from handlers.context import Context
+from handlers.messages import Incoming, Reply
+from handlers.texts import texts_for
+
+
+async def show(incoming: Incoming, context: Context) -> list[Reply]:
+    """The list of commands with an example each."""
+    t = texts_for(incoming.locale)
+    return [Reply("\n".join([
+        t("**Passerelle** trouve qui appeler dans le réseau, avec le téléphone et comment référer."),
+        t("- **/qui** <besoin> : des services pour un besoin, par exemple « /qui dépannage alimentaire Jonquière »"),
+        t("- **/org** <nom> : la fiche d'un organisme et ses services, par exemple « /org Le Transit »"),
+        t("- **/aide** : ce message"),
+        t("En privé, écrivez simplement le besoin : « bébé 6 mois, maman seule, Chicoutimi »."),
+        t("Précisez l'âge et le lieu si vous les connaissez : la réponse en tient compte."),
+    ]))]

@@ -1,0 +1,94 @@
+"""The seam between conversations and platforms: what people send and what the bot says.
+
+Handlers take an ``Incoming`` and return ``Reply`` objects; adapters render them.
+``Reply.text`` uses a tiny markup (see ``handlers.markup``); everything that comes
+from the directory travels in cards as plain strings, escaped by each adapter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+Platform = Literal["telegram", "slack", "console"]
+CALLBACK_DATA_LIMIT = 64  # bytes: Telegram's limit on a button's data
+
+
+@dataclass(frozen=True, slots=True)
+class ChatRef:
+    """Where to answer, now or later."""
+
+    platform: Platform
+    chat_id: str
+    thread_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """What a person sent: a command with its arguments, free text, or a pressed button."""
+
+    chat: ChatRef
+    user_id: str
+    text: str = ""
+    command: str | None = None
+    args: str = ""
+    button_data: str | None = None
+    locale: str = "fr"
+    private: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A button: a short label and the data sent back when pressed."""
+
+    label: str
+    data: str
+
+    def __post_init__(self) -> None:
+        if len(self.data.encode()) > CALLBACK_DATA_LIMIT:
+            raise ValueError(f"button data over {CALLBACK_DATA_LIMIT} bytes: {self.data!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A labelled value on a card ("Téléphone" → "418 555-0101")."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """A directory record shown as a card; every string is plain text."""
+
+    title: str
+    subtitle: str = ""
+    lines: tuple[str, ...] = ()
+    fields: tuple[Field, ...] = ()
+    badge: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with a reply (an ``.ics`` calendar, a CSV export)."""
+
+    filename: str
+    content: bytes
+    mime_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What the bot says: short marked-up text, cards, buttons and attachments."""
+
+    text: str = ""
+    cards: tuple[Card, ...] = ()
+    buttons: tuple[Button, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+
+
+class Outbox(Protocol):
+    """Proactive sending (reminders, announcements), implemented by each adapter."""
+
+    async def send(self, chat: ChatRef, reply: Reply) -> None:
+        """Send ``reply`` to ``chat``."""

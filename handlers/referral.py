@@ -1,0 +1,96 @@
+"""``/qui`` — "qui appeler ?": services answering a need, one card each, with paging."""
+
+from __future__ import annotations
+
+from directory.records import service_records
+from directory.search import SearchResponse
+from handlers.cards import to_service_card
+from handlers.context import Context
+from handlers.markup import escape
+from handlers.messages import CALLBACK_DATA_LIMIT, Button, Incoming, Reply
+from handlers.texts import Texts, texts_for
+
+PAGE_SIZE = 3
+MORE_PREFIX = "qui:"  # button data: "qui:<offset>:<question>"
+
+
+async def ask(incoming: Incoming, context: Context) -> list[Reply]:
+    """Answer the need written after ``/qui`` (or in a private message)."""
+    t = texts_for(incoming.locale)
+    question = incoming.args.strip()
+    if not question:
+        return [Reply(t("Décrivez le besoin après la commande, par exemple : **/qui dépannage alimentaire Jonquière**"))]
+    return await answer(question, 0, incoming, context)
+
+
+async def more(incoming: Incoming, context: Context) -> list[Reply]:
+    """The next page of a search (the "plus de résultats" button)."""
+    t = texts_for(incoming.locale)
+    offset, _, question = (incoming.button_data or "").removeprefix(MORE_PREFIX).partition(":")
+    if not offset.isdigit() or not question:
+        return [Reply(t("Cette recherche n'est plus disponible : relancez-la avec /qui."))]
+    return await answer(question, int(offset), incoming, context)
+
+
+async def answer(
+    question: str, offset: int, incoming: Incoming, context: Context, *, place: str | None = None,
+    limit: int = PAGE_SIZE,
+) -> list[Reply]:
+    """One reply: the cards of a page of results, or an honest "rien trouvé" with what to try."""
+    t = texts_for(incoming.locale)
+    response = context.search.search(question, place=place, limit=limit, offset=offset)
+    intro = []
+    if response.query.crisis and offset == 0:
+        intro.append(t(
+            "**Urgence ?** Danger immédiat : **911**. Prévention du suicide : **1 866 APPELLE** "
+            "(1 866 277-3553), 24/7. Info-Social : **811**, option 2."
+        ))
+    if response.abstained or not response.results:
+        return [_nothing_found(question, response, intro, offset, t)]
+    async with context.sessions() as session:
+        records = await service_records(session, [r.doc.service_id for r in response.results])
+    cards = tuple(
+        to_service_card(records[r.doc.service_id], r.why, t) for r in response.results if r.doc.service_id in records
+    )
+    intro.append(_summary(question, response, offset, len(cards), t))
+    buttons = ()
+    next_offset = offset + len(response.results)
+    if next_offset < response.total:
+        data = f"{MORE_PREFIX}{next_offset}:{question}"
+        if len(data.encode()) <= CALLBACK_DATA_LIMIT:
+            buttons = (Button(t("Plus de résultats"), data),)
+    return [Reply("\n".join(intro), cards, buttons)]
+
+
+def _summary(question: str, response: SearchResponse, offset: int, shown: int, t: Texts) -> str:
+    where = ""
+    if response.place is not None:
+        where = t(" à {place}", place=escape(response.place.name))
+    lines = [t(
+        "Résultats {first} à {last} sur {total} pour « {question} »{where} :",
+        first=offset + 1, last=offset + shown, total=response.total, question=escape(question), where=where,
+    )]
+    if response.place_relaxed and response.place is not None:
+        lines.append(t(
+            "Aucun service ne dessert précisément {place} : voici les plus proches, territoire à confirmer.",
+            place=escape(response.place.name),
+        ))
+    return "\n".join(lines)
+
+
+def _nothing_found(question: str, response: SearchResponse, intro: list[str], offset: int, t: Texts) -> Reply:
+    if offset:
+        return Reply(t("Il n'y a pas d'autres résultats pour « {question} ».", question=escape(question)))
+    lines = [*intro, t("Je n'ai rien trouvé de sûr pour « {question} ».", question=escape(question))]
+    lines.append(t(
+        "Essayez le **211** (information et référence communautaire, gratuit) ou le **811** (Info-Santé, Info-Social)."
+    ))
+    buttons = []
+    if response.suggestions:
+        lines.append(t("Catégories proches : {names}", names=escape(", ".join(response.suggestions))))
+        for name in response.suggestions:
+            data = f"{MORE_PREFIX}0:{name}"
+            if len(data.encode()) <= CALLBACK_DATA_LIMIT:
+                buttons.append(Button(name, data))
+    lines.append(t("Vous pouvez aussi reformuler avec d'autres mots : le besoin, l'âge, le lieu."))
+    return Reply("\n".join(lines), buttons=tuple(buttons))

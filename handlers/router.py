@@ -1,0 +1,72 @@
+"""Routes what people send to the conversation that handles it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from handlers import help as help_
+from handlers import organizations, referral
+from handlers.context import Context
+from handlers.markup import escape
+from handlers.messages import Incoming, Reply
+from handlers.texts import texts_for
+
+Handler = Callable[[Incoming, Context], Awaitable[list[Reply]]]
+log = logging.getLogger(__name__)
+
+COMMANDS: dict[str, Handler] = {
+    "qui": referral.ask,
+    "who": referral.ask,
+    "org": organizations.show,
+    "aide": help_.show,
+    "help": help_.show,
+    "start": help_.show,
+}
+BUTTONS: dict[str, Handler] = {
+    referral.MORE_PREFIX: referral.more,
+    organizations.ORG_PREFIX: organizations.pick,
+}
+
+
+def split_command(text: str) -> tuple[str | None, str]:
+    """("qui", "banque alimentaire") from "/qui banque alimentaire"; (None, text) for free text."""
+    stripped = text.strip()
+    if not stripped.startswith("/"):
+        return None, stripped
+    head, _, rest = stripped[1:].partition(" ")
+    return head.split("@")[0].lower(), rest.strip()
+
+
+async def dispatch(incoming: Incoming, context: Context) -> list[Reply]:
+    """The replies to ``incoming``; an unexpected error becomes an apology, never a crash."""
+    t = texts_for(incoming.locale)
+    try:
+        return await _route(incoming, context)
+    except Exception:
+        log.exception("handler failed for %r", incoming)
+        return [Reply(t("Désolé, une erreur s'est produite de mon côté. Réessayez dans un instant."))]
+
+
+async def _route(incoming: Incoming, context: Context) -> list[Reply]:
+    t = texts_for(incoming.locale)
+    if incoming.button_data is not None:
+        for prefix, handler in BUTTONS.items():
+            if incoming.button_data.startswith(prefix):
+                return await handler(incoming, context)
+        return [Reply(t("Ce bouton n'est plus actif."))]
+    if incoming.command is not None:
+        handler = COMMANDS.get(incoming.command)
+        if handler is None:
+            return [Reply(t("Commande inconnue : /{command}. Tapez /aide pour la liste.", command=escape(incoming.command)))]
+        return await handler(incoming, context)
+    if incoming.private and incoming.text.strip():
+        return await referral.ask(_as_question(incoming), context)
+    return []
+
+
+def _as_question(incoming: Incoming) -> Incoming:
+    return Incoming(
+        chat=incoming.chat, user_id=incoming.user_id, text=incoming.text, command="qui",
+        args=incoming.text, locale=incoming.locale, private=incoming.private,
+    )
