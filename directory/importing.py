@@ -1,0 +1,122 @@
+"""Writing a validated HSDS package into the directory: one transaction, all or nothing.
+
+Rows are upserted by id (a re-import updates them and creates nothing new), table
+after table in foreign-key order, in batches, with the dialect's ``INSERT … ON
+CONFLICT DO UPDATE``. Columns absent from a file are left as they are on update.
+Each imported organization and service also gets a row in the HSDS ``metadata``
+change log (``last_action_type`` "import").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import Table, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
+
+from directory.package import FILE_NAMES, TABLE_ORDER, Package, PackageError, Resource, check_references
+from directory.schema import metadata
+
+BATCH = 5_000
+LOOKUP_CHUNK = 1_000
+LOGGED_TABLES = ("organization", "service")
+Progress = Callable[[str, int, int], None]
+"""``(table, rows written, rows in the package's table)``, called after each batch."""
+
+
+@dataclass(slots=True)
+class ImportReport:
+    """Rows created and updated per table, change-log rows written, and the package's warnings."""
+
+    package: str
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    logged: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One French line: for each file with rows, how many were created and updated."""
+        parts = [f"{FILE_NAMES[table]} : {count} créé(s), {self.updated[table]} mis à jour"
+                 for table, count in self.created.items() if count or self.updated[table]]
+        return " ; ".join(parts) or "paquet vide, rien à importer"
+
+
+async def import_package(
+    sessions: async_sessionmaker[AsyncSession], package: Package, *, progress: Progress | None = None
+) -> ImportReport:
+    """Check ``package`` against the database, then write it whole; raise ``PackageError`` if refused."""
+    report = ImportReport(package.name, warnings=list(package.warnings))
+    try:
+        async with sessions() as session, session.begin():
+            connection = await session.connection()
+            wanted = package.wanted_ids()
+            found = {table: await _existing(connection, table, ids) for table, ids in wanted.items()}
+            check_references(package, lambda table, ids: found[table] & ids)
+            for table in TABLE_ORDER:
+                if table in package.resources:
+                    await _upsert(connection, package.resources[table], report, progress)
+            report.logged = await _log(connection, package)
+    except IntegrityError as error:
+        raise PackageError([f"La base de données a refusé le paquet ({error.orig}). Rien n'a été écrit : "
+                            "corrigez le paquet puis relancez l'import."]) from error
+    return report
+
+
+async def _existing(connection: AsyncConnection, table: str, ids: set[uuid.UUID]) -> set[uuid.UUID]:
+    column = metadata.tables[table].c.id
+    wanted, found = list(ids), set()
+    for start in range(0, len(wanted), LOOKUP_CHUNK):
+        chunk = wanted[start : start + LOOKUP_CHUNK]
+        found.update(await connection.scalars(select(column).where(column.in_(chunk))))
+    return found
+
+
+def _insert(connection: AsyncConnection, table: Table) -> sqlite.Insert | postgresql.Insert:
+    return (sqlite.insert if connection.dialect.name == "sqlite" else postgresql.insert)(table)
+
+
+async def _count(connection: AsyncConnection, table: Table) -> int:
+    return int(await connection.scalar(select(func.count()).select_from(table)) or 0)
+
+
+async def _upsert(
+    connection: AsyncConnection, resource: Resource, report: ImportReport, progress: Progress | None
+) -> None:
+    table = metadata.tables[resource.table]
+    statement = _insert(connection, table)
+    changes = {column: statement.excluded[column] for column in resource.columns if column != "id"}
+    statement = (
+        statement.on_conflict_do_update(index_elements=[table.c.id], set_=changes)
+        if changes
+        else statement.on_conflict_do_nothing(index_elements=[table.c.id])
+    )
+    before, total = await _count(connection, table), len(resource.rows)
+    for start in range(0, total, BATCH):
+        await connection.execute(statement, resource.rows[start : start + BATCH])
+        if progress is not None:
+            progress(resource.table, min(start + BATCH, total), total)
+    created = await _count(connection, table) - before
+    report.created[resource.table], report.updated[resource.table] = created, total - created
+
+
+async def _log(connection: AsyncConnection, package: Package) -> int:
+    """One change-log row per imported organization and service."""
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    rows = [
+        {
+            "id": uuid.uuid4(), "resource_id": row["id"], "resource_type": table, "last_action_date": now,
+            "last_action_type": "import", "field_name": "", "previous_value": "", "replacement_value": "",
+            "updated_by": f"import:{package.name}",
+        }
+        for table in LOGGED_TABLES if table in package.resources
+        for row in package.resources[table].rows
+    ]
+    log = metadata.tables["metadata"]
+    for start in range(0, len(rows), BATCH):
+        await connection.execute(log.insert(), rows[start : start + BATCH])
+    return len(rows)
