@@ -8,7 +8,7 @@ from dataclasses import dataclass
 # Words that name an age group, with the ages they stand for (years, inclusive).
 AGE_WORDS: dict[str, tuple[float, float]] = {
     "bebe": (0, 1.5), "bebes": (0, 1.5), "nourrisson": (0, 1), "nourrissons": (0, 1),
-    "poupon": (0, 1.5), "poupons": (0, 1.5), "naissance": (0, 0.5),
+    "poupon": (0, 1.5), "poupons": (0, 1.5),
     "bambin": (1, 3), "bambins": (1, 3), "toutpetit": (0, 5), "prescolaire": (3, 5),
     "ado": (12, 17), "ados": (12, 17), "adolescent": (12, 17), "adolescents": (12, 17),
     "adolescente": (12, 17), "adolescentes": (12, 17), "adolescence": (12, 17),

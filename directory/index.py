@@ -15,18 +15,21 @@ from collections.abc import Iterable
 
 import numpy as np
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from directory.documents import FIELD_WEIGHTS, ServiceDoc
 from directory.text import stem, words
 
 STATUS_FACTORS = {"active": 1.0, "temporarily closed": 0.8}
 TAIL_LIMIT = 50_000
+# A stem found in several fields of a service (name and category) counts a little more.
+OTHER_FIELDS_SHARE = 0.1
 
 
 def typo_budget(word: str) -> int:
-    """Edits tolerated in a word of this length: none up to 4 letters, one up to 8, then two."""
-    return 0 if len(word) <= 4 else 1 if len(word) <= 8 else 2
+    """Edits tolerated in a word of this length (a swap of two letters is one edit):
+    none up to 3 letters, one up to 8, then two."""
+    return 0 if len(word) <= 3 else 1 if len(word) <= 8 else 2
 
 
 def _grow(array: np.ndarray, size: int) -> np.ndarray:
@@ -116,17 +119,22 @@ class SearchIndex:
         self.address_area = _grow(self.address_area, size)
 
     def _weighted_stems(self, doc: ServiceDoc) -> dict[int, float]:
+        """Each stem's weight: its best field, plus a little for every other field it is in."""
         best: dict[int, float] = {}
+        spread: dict[int, float] = {}
         for field, text in doc.texts.items():
             weight = FIELD_WEIGHTS[field]
-            for word in words(text):
-                if word not in self.word_counts:
-                    self._add_word(word)
-                self.word_counts[word] += 1
-                stem_id = self._stem_id(stem(word))
+            for stem_id in {self._stem_id(stem(self._count(word))) for word in words(text)}:
+                spread[stem_id] = spread.get(stem_id, 0.0) + weight
                 if best.get(stem_id, 0.0) < weight:
                     best[stem_id] = weight
-        return best
+        return {s: w + OTHER_FIELDS_SHARE * (spread[s] - w) for s, w in best.items()}
+
+    def _count(self, word: str) -> str:
+        if word not in self.word_counts:
+            self._add_word(word)
+        self.word_counts[word] += 1
+        return word
 
     def _add_word(self, word: str) -> None:
         self._words_by_length.setdefault(len(word), []).append(word)
@@ -198,7 +206,7 @@ class SearchIndex:
             if not candidates:
                 continue
             for candidate, distance, _ in process.extract(
-                word, candidates, scorer=Levenshtein.distance, score_cutoff=budget, limit=20
+                word, candidates, scorer=OSA.distance, score_cutoff=budget, limit=20
             ):
                 if candidate[0] != word[0]:
                     distance += 1  # a typo on the first letter is rarer: it costs double

@@ -13,6 +13,19 @@ from directory.text import STOPWORDS, stem, words
 SYNONYM_QUALITY = 0.85
 TYPO_QUALITY = 0.8
 PREFIX_QUALITY = 0.6
+OPTIONAL_WEIGHT = 0.35
+# Who the need is for, not what it is: these words help ranking but are not required.
+PEOPLE_WORDS = frozenset(
+    """
+    famille familles enfant enfants parent parents maman mere mamans papa pere papas femme
+    femmes homme hommes fille filles gars garcon garcons fils jeune jeunes adulte adultes
+    personne personnes monsieur madame dame client cliente clients usager usagere mari
+    conjoint conjointe chum blonde ami amie seul seule seuls monoparentale monoparental
+    monoparentales monoparentaux
+    """.split()
+)
+# Letters French glues to the next word when the apostrophe is skipped ("lecole", "dun").
+_GLUED = ("qu", "l", "d", "j", "m", "n", "s", "t", "c")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +46,11 @@ class Concept:
     crisis: bool = False
     optional: bool = False  # an age word ("ado"): it helps ranking but is not required
     corrections: list[tuple[str, str]] = field(default_factory=list)  # (typed, corrected)
+
+    @property
+    def weight_factor(self) -> float:
+        """Share of a need's weight this concept carries (optional ones count less)."""
+        return OPTIONAL_WEIGHT if self.optional else 1.0
 
 
 @dataclass(slots=True)
@@ -66,7 +84,8 @@ def parse(text: str, index: SearchIndex, gazetteer: Gazetteer, thesaurus: Thesau
     age_words = {i for a in ages if a.word_only for i in range(a.start, a.end)}
     consumed |= {i for a in ages if not a.word_only for i in range(a.start, a.end)}
     kept: list[tuple[str, str]] = []  # (typed, corrected) for each word left
-    for i, word in enumerate(folded):
+    for i, typed in enumerate(folded):
+        word = _unglue(typed, index)
         if i in consumed or i in age_words or word in STOPWORDS:
             continue
         kept.append((word, _correct(word, index, is_last=i == len(folded) - 1)))
@@ -75,6 +94,19 @@ def parse(text: str, index: SearchIndex, gazetteer: Gazetteer, thesaurus: Thesau
         if age.word_only:
             concepts.extend(_concepts([(w, w) for w in folded[age.start : age.end]], thesaurus, optional=True))
     return ParsedQuery(text, folded, places, ages, concepts)
+
+
+def _unglue(word: str, index: SearchIndex) -> str:
+    """``word`` without an elided article typed without its apostrophe ("lecole" → "ecole")."""
+    if index.knows(word):
+        return word
+    for glued in _GLUED:
+        rest = word[len(glued) :]
+        if word.startswith(glued) and len(rest) >= 2 and rest[0] in "aeiouyh" and (
+            rest in STOPWORDS or (len(rest) >= 4 and index.knows(rest))
+        ):
+            return rest
+    return word
 
 
 def _correct(word: str, index: SearchIndex, *, is_last: bool) -> str:
@@ -98,14 +130,23 @@ def _concepts(kept: list[tuple[str, str]], thesaurus: Thesaurus, *, optional: bo
         typed = kept[expansion.start : expansion.end]
         alternatives = [Alternative(expansion.phrase, _quality(typed), " ".join(c for _, c in typed))]
         alternatives += [Alternative(p, SYNONYM_QUALITY, label) for p, label in expansion.alternatives]
+        people = all(c in PEOPLE_WORDS for _, c in typed)
         concepts.append(
-            Concept(" ".join(t for t, _ in typed), alternatives, expansion.crisis, optional, _fixes(typed))
+            Concept(" ".join(t for t, _ in typed), alternatives, expansion.crisis, optional or people, _fixes(typed))
         )
         covered.update(range(expansion.start, expansion.end))
     for i, (typed, corrected) in enumerate(kept):
-        if i not in covered:
-            alternative = Alternative((stems[i],), _quality([(typed, corrected)]), corrected)
-            concepts.append(Concept(typed, [alternative], False, optional, _fixes([(typed, corrected)])))
+        if i in covered or (corrected.isdigit() and len(corrected) <= 2):  # "2 enfants": a count, not a need
+            continue
+        alternative = Alternative((stems[i],), _quality([(typed, corrected)]), corrected)
+        concepts.append(
+            Concept(
+                typed,
+                [alternative],
+                optional=optional or corrected in PEOPLE_WORDS,
+                corrections=_fixes([(typed, corrected)]),
+            )
+        )
     return concepts
 
 

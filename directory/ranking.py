@@ -22,69 +22,83 @@ from directory.query import Alternative, Concept, ParsedQuery
 from directory.text import stem, words
 
 CRISIS_BONUS = 1.0
+# In coverage, a need no service holds counts more than one some service holds:
+# a question mostly made of words the directory has never seen is one it cannot answer.
+UNKNOWN_WEIGHT = 1.6
 # How well a service's area fits the place asked.
 PLACE_EXACT, PLACE_WIDER, PLACE_INSIDE, PLACE_UNKNOWN, PLACE_ADDRESS_ELSEWHERE = 1.0, 0.93, 0.9, 0.8, 0.45
 
 
 @dataclass(frozen=True, slots=True)
 class Scored:
-    """Scores of every slot and the filters that kept or dropped it."""
+    """Scores of every slot, and how much of the question's needs each slot covers."""
 
     scores: np.ndarray
-    matched: np.ndarray  # how many required needs each slot matched
+    coverage: np.ndarray  # share of the required needs a slot matches (unknown words count more)
     required: int
 
 
 def score(parsed: ParsedQuery, index: SearchIndex) -> Scored:
-    """Relevance of every slot of ``index`` to the needs of ``parsed`` (0 when nothing matches)."""
+    """Relevance of every slot of ``index`` to the needs of ``parsed`` (0 when nothing matches).
+
+    A need's weight is its rarity among services (idf). Needs no service holds
+    (unknown words) cannot change the order, so they only count in ``coverage``.
+    """
     total = np.zeros(index.size, np.float32)
-    matched = np.zeros(index.size, np.int16)
-    denominator = 0.0
-    alive = max(index.count, 1)
+    covered = np.zeros(index.size, np.float32)
     crisis = np.zeros(index.size, bool)
+    denominator = needed = 0.0
+    alive = max(index.count, 1)
     required = 0
     for concept in parsed.concepts:
-        values = concept_scores(concept, index)
-        df = int(np.count_nonzero(values[index.alive[: index.size]]))
-        weight = math.log(1 + alive / max(df, 1)) * (0.3 if concept.optional else 1.0)
-        total += weight * values
-        denominator += weight * MAX_FIELD_WEIGHT
+        values, complete = concept_scores(concept, index)
+        df = int(np.count_nonzero(complete & index.alive[: index.size]))
+        weight = math.log(1 + alive / max(df, 1)) * concept.weight_factor
         if not concept.optional:
             required += 1
-            matched += values > 0
+            needed += 1.0 if df else UNKNOWN_WEIGHT
+            covered += values > 0
+        if not values.any():
+            continue
+        total += weight * values
+        denominator += weight * MAX_FIELD_WEIGHT
         if concept.crisis:
-            crisis |= values > 0
+            crisis |= complete
     scores = total / denominator if denominator else total
     if parsed.crisis:
         scores = scores + CRISIS_BONUS * crisis
-    return Scored(scores, matched, required)
+    coverage = covered / needed if needed else np.ones(index.size, np.float32)
+    return Scored(scores, coverage, required)
 
 
-def concept_scores(concept: Concept, index: SearchIndex) -> np.ndarray:
-    """For each slot, the best weighted match of any phrase standing for ``concept``."""
+def concept_scores(concept: Concept, index: SearchIndex) -> tuple[np.ndarray, np.ndarray]:
+    """For each slot, the best weighted match of any phrase standing for ``concept``,
+    and whether some phrase matched with all its words."""
     best = np.zeros(index.size, np.float32)
-    for alternative in concept.alternatives:
-        values = _phrase_scores(alternative, index)
+    complete = np.zeros(index.size, bool)
+    for number, alternative in enumerate(concept.alternatives):
+        values, whole = _phrase_scores(alternative, index, partial=number == 0)
         np.maximum(best, values, out=best)
-    return best
+        complete |= whole
+    return best, complete
 
 
-def _phrase_scores(alternative: Alternative, index: SearchIndex) -> np.ndarray:
+def _phrase_scores(alternative: Alternative, index: SearchIndex, *, partial: bool) -> tuple[np.ndarray, np.ndarray]:
     phrase = alternative.phrase
+    values = np.zeros(index.size, np.float32)
     if len(phrase) == 1:
         slots, weights = index.postings(phrase[0])
-        values = np.zeros(index.size, np.float32)
         values[slots] = weights * alternative.quality
-        return values
-    summed = np.zeros(index.size, np.float32)
+        return values, values > 0
     present = np.zeros(index.size, np.int16)
     for part in phrase:
         slots, weights = index.postings(part)
-        summed[slots] += weights
+        values[slots] += weights
         present[slots] += 1
-    # A phrase counts fully when all its words are there, and for half otherwise.
+    # A phrase counts fully when all its words are there; the words typed count for half otherwise.
     complete = present == len(phrase)
-    return (summed / len(phrase)) * alternative.quality * np.where(complete, 1.0, 0.5).astype(np.float32)
+    kept = np.where(complete, 1.0, 0.5 if partial else 0.0).astype(np.float32)
+    return (values / len(phrase)) * alternative.quality * kept, complete
 
 
 def filters(

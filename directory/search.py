@@ -23,6 +23,8 @@ from directory.text import fold, words
 ABSTAIN_BELOW = 0.2
 # Answers far below the best one are noise.
 RELATIVE_FLOOR = 0.3
+# An answer must hold at least this share of what the question asks for.
+MIN_COVERAGE = 0.4
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +90,7 @@ class Search:
         where = self._place(parsed, place, default_place)
         scored = score(parsed, self.index)
         factor, relaxed = filters(parsed, self.index, self.gazetteer, where)
-        final = scored.scores * factor
+        final = scored.scores * factor * (scored.coverage >= MIN_COVERAGE)
         best = float(final.max()) if final.size else 0.0
         if best < ABSTAIN_BELOW or scored.required == 0:
             return SearchResponse(parsed, [], 0, where, relaxed, True, self.suggestions(parsed))

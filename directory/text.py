@@ -67,6 +67,9 @@ STOPWORDS = frozenset(
     veux voudrais voudrait aimerais aimerait faut faudrait doit dois envoyer referer
     diriger orienter appeler contacter rejoindre organisme organismes ressource
     ressources service services endroit place quoi genre aussi tres bien mais donc alors
+    veut veulent voulait pense pensais crois depuis pis ca va vais suis etait avait encore
+    comme juste vraiment beaucoup deja parce urgent urgente vite rapidement asap aujourd
+    hui demain
     """.split()
 )
 
