@@ -51,12 +51,12 @@ class SearchIndex:
         self._sorted_words: list[str] = []
         self._words_sorted = True
         self._stem_ids: dict[str, int] = {}
+        self._stem_id_of_word: dict[str, int] = {}
         self._p_stem = np.empty(0, np.int32)
         self._p_slot = np.empty(0, np.int32)
         self._p_weight = np.empty(0, np.float32)
         self._n_postings = 0
         self._n_sorted = 0
-        self._sorted_stems = np.empty(0, np.int32)
         self.alive = np.zeros(0, bool)
         self.status_factor = np.zeros(0, np.float32)
         self.min_age = np.zeros(0, np.float32)
@@ -64,13 +64,15 @@ class SearchIndex:
         self.no_area = np.zeros(0, bool)
         self.address_area = np.zeros(0, bool)
         self.area_slots: dict[str, list[int]] = {}
+        self.category_counts: Counter[str] = Counter()
+        self._starts = np.zeros(1, np.int64)  # postings of stem i: sorted part [starts[i], starts[i + 1])
 
     @classmethod
     def build(cls, docs: Iterable[ServiceDoc]) -> SearchIndex:
         """An index of ``docs``, compacted for lookups."""
         index = cls()
         for doc in docs:
-            index.add(doc)
+            index._insert(doc)
         index.compact()
         return index
 
@@ -86,6 +88,11 @@ class SearchIndex:
 
     def add(self, doc: ServiceDoc) -> None:
         """Index ``doc``, replacing the service's previous version if any."""
+        self._insert(doc)
+        if self._n_postings - self._n_sorted > TAIL_LIMIT:
+            self.compact()
+
+    def _insert(self, doc: ServiceDoc) -> None:
         self.remove(doc.service_id)
         slot = len(self.docs)
         self.docs.append(doc)
@@ -99,16 +106,19 @@ class SearchIndex:
         self.address_area[slot] = doc.areas_from_address
         for place_id in doc.area_place_ids:
             self.area_slots.setdefault(place_id, []).append(slot)
+        self.category_counts.update(doc.categories)
         self._add_postings(slot, self._weighted_stems(doc))
-        if self._n_postings - self._n_sorted > TAIL_LIMIT:
-            self.compact()
 
     def remove(self, service_id: uuid.UUID) -> None:
         """Forget a service (its slot stays, dead, until the next compaction)."""
         slot = self.slot_of.pop(service_id, None)
         if slot is not None:
+            doc = self.docs[slot]
             self.alive[slot] = False
             self.docs[slot] = None
+            if doc is not None:
+                self.category_counts.subtract(doc.categories)
+                self.category_counts += Counter()  # drop categories no service has any more
 
     def _grow_slots(self, size: int) -> None:
         self.alive = _grow(self.alive, size)
@@ -124,17 +134,17 @@ class SearchIndex:
         spread: dict[int, float] = {}
         for field, text in doc.texts.items():
             weight = FIELD_WEIGHTS[field]
-            for stem_id in {self._stem_id(stem(self._count(word))) for word in words(text)}:
+            found = words(text)
+            distinct = set(found)
+            for word in distinct:
+                if word not in self.word_counts:
+                    self._add_word(word)
+            self.word_counts.update(found)
+            for stem_id in {self._word_stem_id(word) for word in distinct}:
                 spread[stem_id] = spread.get(stem_id, 0.0) + weight
                 if best.get(stem_id, 0.0) < weight:
                     best[stem_id] = weight
         return {s: w + OTHER_FIELDS_SHARE * (spread[s] - w) for s, w in best.items()}
-
-    def _count(self, word: str) -> str:
-        if word not in self.word_counts:
-            self._add_word(word)
-        self.word_counts[word] += 1
-        return word
 
     def _add_word(self, word: str) -> None:
         self._words_by_length.setdefault(len(word), []).append(word)
@@ -147,6 +157,12 @@ class SearchIndex:
             if word not in self.word_counts:
                 self._add_word(word)
                 self.word_counts[word] = 0
+
+    def _word_stem_id(self, word: str) -> int:
+        stem_id = self._stem_id_of_word.get(word)
+        if stem_id is None:
+            stem_id = self._stem_id_of_word[word] = self._stem_id(stem(word))
+        return stem_id
 
     def _stem_id(self, value: str) -> int:
         stem_id = self._stem_ids.get(value)
@@ -173,15 +189,17 @@ class SearchIndex:
         order = np.lexsort((slots, stems))
         self._p_stem, self._p_slot, self._p_weight = stems[order], slots[order], weights[order]
         self._n_postings = self._n_sorted = len(order)
-        self._sorted_stems = self._p_stem
+        self._starts = np.searchsorted(self._p_stem, np.arange(len(self._stem_ids) + 1, dtype=np.int32))
 
     def postings(self, stem_value: str) -> tuple[np.ndarray, np.ndarray]:
         """Slots holding ``stem_value`` and the weight of the best field it appears in."""
         stem_id = self._stem_ids.get(stem_value)
         if stem_id is None:
             return np.empty(0, np.int32), np.empty(0, np.float32)
-        lo = np.searchsorted(self._sorted_stems, stem_id, "left")
-        hi = np.searchsorted(self._sorted_stems, stem_id, "right")
+        if stem_id + 1 < len(self._starts):
+            lo, hi = self._starts[stem_id], self._starts[stem_id + 1]
+        else:  # a stem first seen since the last compaction: only in the tail
+            lo = hi = 0
         slots, weights = self._p_slot[lo:hi], self._p_weight[lo:hi]
         if self._n_postings > self._n_sorted:
             tail = slice(self._n_sorted, self._n_postings)

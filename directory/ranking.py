@@ -10,6 +10,7 @@ fit the age asked, and serve the place asked.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -125,14 +126,17 @@ def place_factors(place: Place, index: SearchIndex, gazetteer: Gazetteer) -> np.
     factors = np.zeros(index.size, np.float32)
     factors[index.address_area[: index.size]] = PLACE_ADDRESS_ELSEWHERE
     factors[index.no_area[: index.size]] = PLACE_UNKNOWN
-    for place_id in gazetteer.descendants(place.id):
-        for slot in index.area_slots.get(place_id, ()):
-            factors[slot] = max(factors[slot], PLACE_INSIDE)
+    inside = [index.area_slots.get(place_id, ()) for place_id in gazetteer.descendants(place.id)]
+    _raise(factors, [slot for slots in inside for slot in slots], PLACE_INSIDE)
     for depth, ancestor in enumerate(gazetteer.ancestors(place.id)):
-        value = PLACE_EXACT if depth == 0 else PLACE_WIDER - 0.01 * depth
-        for slot in index.area_slots.get(ancestor.id, ()):
-            factors[slot] = max(factors[slot], value)
+        _raise(factors, index.area_slots.get(ancestor.id, ()), PLACE_EXACT if depth == 0 else PLACE_WIDER - 0.01 * depth)
     return factors
+
+
+def _raise(factors: np.ndarray, slots: Sequence[int], value: float) -> None:
+    if slots:
+        chosen = np.asarray(slots, dtype=np.int64)
+        factors[chosen] = np.maximum(factors[chosen], value)
 
 
 def explain(doc: ServiceDoc, parsed: ParsedQuery, place: Place | None, gazetteer: Gazetteer) -> list[str]:

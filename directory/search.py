@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -95,14 +94,25 @@ class Search:
         if best < ABSTAIN_BELOW or scored.required == 0:
             return SearchResponse(parsed, [], 0, where, relaxed, True, self.suggestions(parsed))
         candidates = np.flatnonzero(final >= max(ABSTAIN_BELOW, best * RELATIVE_FLOOR))
-        order = sorted(candidates, key=lambda slot: (-round(float(final[slot]), 6), self.index.docs[slot].service_name))
-        page = order[offset : offset + limit]
+        page = self._page(final, candidates, offset, limit)
         results = [
             Result(doc, float(final[slot]), explain(doc, parsed, where, self.gazetteer))
             for slot in page
             if (doc := self.index.docs[slot]) is not None
         ]
-        return SearchResponse(parsed, results, len(order), where, relaxed)
+        return SearchResponse(parsed, results, len(candidates), where, relaxed)
+
+    def _page(self, final: np.ndarray, candidates: np.ndarray, offset: int, limit: int) -> list[int]:
+        """Slots ``offset`` to ``offset + limit`` of ``candidates`` by score, then service name."""
+        wanted = offset + limit
+        scores = np.round(final[candidates], 6)
+        if len(candidates) > wanted:  # only the best ones, and those tied with the last of them, get sorted
+            cutoff = np.partition(scores, len(scores) - wanted)[len(scores) - wanted]
+            keep = scores >= cutoff
+            candidates, scores = candidates[keep], scores[keep]
+        docs = self.index.docs
+        ranked = sorted(zip(candidates.tolist(), scores.tolist(), strict=True), key=lambda p: (-p[1], docs[p[0]].service_name))
+        return [slot for slot, _ in ranked[offset:wanted]]
 
     def _place(self, parsed: ParsedQuery, place: str | None, default_place: str | None) -> Place | None:
         if place:
@@ -113,7 +123,7 @@ class Search:
 
     def suggestions(self, parsed: ParsedQuery, limit: int = 4) -> list[str]:
         """Categories of the directory nearest to the question, for when nothing fits."""
-        counts = Counter(c for d in self.index.docs if d is not None for c in d.categories)
+        counts = self.index.category_counts
         if not counts:
             return []
         names = list(counts)

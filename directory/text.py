@@ -14,18 +14,33 @@ from functools import lru_cache
 import snowballstemmer
 
 ELISIONS = ("jusqu", "quoiqu", "lorsqu", "puisqu", "qu", "l", "m", "t", "n", "s", "j", "d", "c")
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
+_APOSTROPHES = {"\u2019": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"}
 _ELISION_RE = re.compile(r"\b(?:%s)'(?=\w)" % "|".join(ELISIONS))
 _WORD_RE = re.compile(r"[a-z0-9]+")
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
+_LIGATURES = {"œ": "oe", "æ": "ae", "ß": "ss"}
 _STEMMER = snowballstemmer.stemmer("french")
+
+
+def _strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+# Ligatures, apostrophes and accented Latin letters, folded once here so that most texts
+# fold by a single translate.
+_FOLDED = str.maketrans(
+    {
+        **{chr(code): _strip_accents(chr(code)) for code in range(0xC0, 0x250) if _strip_accents(chr(code)) != chr(code)},
+        **_LIGATURES,
+        **_APOSTROPHES,
+    }
+)
 
 
 def fold(text: str) -> str:
     """Lower-case ``text`` and strip its accents and ligatures ("Œuvre à Jonquière" → "oeuvre a jonquiere")."""
-    text = unicodedata.normalize("NFC", text).casefold().translate(_LIGATURES)
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_APOSTROPHES)
+    text = unicodedata.normalize("NFC", text).casefold().translate(_FOLDED)
+    return text if text.isascii() else _strip_accents(text)
 
 
 def words(text: str) -> list[str]:
