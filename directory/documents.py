@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
+from directory.text import words
+
 # How much a word counts according to where it appears in a service's record.
 FIELD_WEIGHTS: dict[str, float] = {
     "category": 5.0,
@@ -17,6 +19,10 @@ FIELD_WEIGHTS: dict[str, float] = {
     "details": 0.8,
 }
 MAX_FIELD_WEIGHT = max(FIELD_WEIGHTS.values())
+# Words by which a service says it intervenes right away, and how much each of its own fields counts.
+IMMEDIATE_WORDS = frozenset({"crise", "urgence", "24/7", "24 h", "24 heures", "jour et nuit", "en tout temps"})
+IMMEDIATE_FIELDS = {"service_name": 1.0, "service_alternate_name": 1.0, "service_description": 0.5, "details": 0.5}
+_IMMEDIATE_PATTERNS = tuple(f" {' '.join(words(w))} " for w in IMMEDIATE_WORDS)
 FIELD_LABELS = {
     "category": "catégorie",
     "service_name": "nom du service",
@@ -45,3 +51,14 @@ class ServiceDoc:
     areas_from_address: bool = False
     sample: bool = False
     categories: tuple[str, ...] = field(default=())
+
+    @property
+    def immediacy(self) -> float:
+        """1 when the service's name says it intervenes right away (crise, urgence, 24/7),
+        0.5 when only its description does, else 0."""
+        found = [
+            share
+            for name, share in IMMEDIATE_FIELDS.items()
+            if any(w in f" {' '.join(words(self.texts.get(name, '')))} " for w in _IMMEDIATE_PATTERNS)
+        ]
+        return max(found, default=0.0)

@@ -63,6 +63,7 @@ class SearchIndex:
         self.max_age = np.zeros(0, np.float32)
         self.no_area = np.zeros(0, bool)
         self.address_area = np.zeros(0, bool)
+        self.immediacy = np.zeros(0, np.float32)
         self.area_slots: dict[str, list[int]] = {}
         self.category_counts: Counter[str] = Counter()
         self._starts = np.zeros(1, np.int64)  # postings of stem i: sorted part [starts[i], starts[i + 1])
@@ -104,6 +105,7 @@ class SearchIndex:
         self.max_age[slot] = np.nan if doc.maximum_age is None else doc.maximum_age
         self.no_area[slot] = not doc.area_place_ids
         self.address_area[slot] = doc.areas_from_address
+        self.immediacy[slot] = doc.immediacy
         for place_id in doc.area_place_ids:
             self.area_slots.setdefault(place_id, []).append(slot)
         self.category_counts.update(doc.categories)
@@ -127,6 +129,7 @@ class SearchIndex:
         self.max_age = _grow(self.max_age, size)
         self.no_area = _grow(self.no_area, size)
         self.address_area = _grow(self.address_area, size)
+        self.immediacy = _grow(self.immediacy, size)
 
     def _weighted_stems(self, doc: ServiceDoc) -> dict[int, float]:
         """Each stem's weight: its best field, plus a little for every other field it is in."""

@@ -21,7 +21,8 @@ PEOPLE_WORDS = frozenset(
     femmes homme hommes fille filles gars garcon garcons fils jeune jeunes adulte adultes
     personne personnes monsieur madame dame client cliente clients usager usagere mari
     conjoint conjointe chum blonde ami amie seul seule seuls monoparentale monoparental
-    monoparentales monoparentaux
+    monoparentales monoparentaux frere freres soeur soeurs grandmere grandpere voisin voisine
+    coloc proche proches
     """.split()
 )
 # Letters French glues to the next word when the apostrophe is skipped ("lecole", "dun").

@@ -23,6 +23,8 @@ from directory.query import Alternative, Concept, ParsedQuery
 from directory.text import stem, words
 
 CRISIS_BONUS = 1.0
+# Among services answering a crisis, those that intervene right away come first.
+IMMEDIATE_BONUS = 0.5
 # In coverage, a need no service holds counts more than one some service holds:
 # a question mostly made of words the directory has never seen is one it cannot answer.
 UNKNOWN_WEIGHT = 1.6
@@ -67,7 +69,7 @@ def score(parsed: ParsedQuery, index: SearchIndex) -> Scored:
             crisis |= complete
     scores = total / denominator if denominator else total
     if parsed.crisis:
-        scores = scores + CRISIS_BONUS * crisis
+        scores = scores + CRISIS_BONUS * crisis + IMMEDIATE_BONUS * index.immediacy[: index.size] * crisis
     coverage = covered / needed if needed else np.ones(index.size, np.float32)
     return Scored(scores, coverage, required)
 

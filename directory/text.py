@@ -48,9 +48,23 @@ def words(text: str) -> list[str]:
     return _WORD_RE.findall(_ELISION_RE.sub(" ", fold(text)))
 
 
+# Where the Snowball stemmer merges words a referral tells apart (loyer / loi, crise / cri,
+# cours / cour, réfugié / refuge) or splits one word's forms (aîné / aînée, jeune / jeunesse).
+STEM_OVERRIDES = {
+    **dict.fromkeys(("loyer", "loyers"), "loyer"),
+    **dict.fromkeys(("crise", "crises"), "crise"),
+    **dict.fromkeys(("cours",), "cours"),
+    **dict.fromkeys(("refugie", "refugies", "refugiee", "refugiees"), "refugie"),
+    **dict.fromkeys(("aine", "aines", "ainee", "ainees"), "aine"),
+    **dict.fromkeys(("jeunesse", "jeunesses"), "jeun"),
+}
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """Snowball French stem of an already folded word, with plurals in -s reduced consistently."""
+    if word in STEM_OVERRIDES:
+        return STEM_OVERRIDES[word]
     if word.isdigit() or len(word) <= 2:
         return word
     stemmed = _STEMMER.stemWord(word)
