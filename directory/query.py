@@ -25,6 +25,11 @@ PEOPLE_WORDS = frozenset(
     coloc proche proches
     """.split()
 )
+# Words after which an unknown word is most likely a place ("à Tadoussac", "secteur Kénogami").
+PLACE_PREPOSITIONS = frozenset(
+    {"a", "au", "aux", "dans", "sur", "pres", "proche", "vers", "secteur", "region", "ville", "quartier", "coin"}
+)
+_PLACE_JOINERS = frozenset({"saint", "sainte", "st", "ste", "mont", "lac", "notre", "dame", "de", "du", "des", "la", "le", "les"})
 # Letters French glues to the next word when the apostrophe is skipped ("lecole", "dun").
 _GLUED = ("qu", "l", "d", "j", "m", "n", "s", "t", "c")
 
@@ -89,12 +94,23 @@ def parse(text: str, index: SearchIndex, gazetteer: Gazetteer, thesaurus: Thesau
         word = _unglue(typed, index)
         if i in consumed or i in age_words or word in STOPWORDS:
             continue
-        kept.append((word, _correct(word, index, is_last=i == len(folded) - 1)))
+        corrected = _correct(word, index, is_last=i == len(folded) - 1)
+        if not index.knows(corrected) and _after_place_word(folded, i):
+            continue  # "à Tadoussac": a place the gazetteer lacks, not a need
+        kept.append((word, corrected))
     concepts = _concepts(kept, thesaurus)
     for age in ages:
         if age.word_only:
             concepts.extend(_concepts([(w, w) for w in folded[age.start : age.end]], thesaurus, optional=True))
     return ParsedQuery(text, folded, places, ages, concepts)
+
+
+def _after_place_word(folded: list[str], i: int) -> bool:
+    """True when word ``i`` follows "à", "dans", "secteur de"… (over "saint", "la", "de")."""
+    j = i - 1
+    while j >= 0 and folded[j] in _PLACE_JOINERS:
+        j -= 1
+    return j >= 0 and folded[j] in PLACE_PREPOSITIONS
 
 
 def _unglue(word: str, index: SearchIndex) -> str:

@@ -104,10 +104,9 @@ def _phrase_scores(alternative: Alternative, index: SearchIndex, *, partial: boo
     return (values / len(phrase)) * alternative.quality * kept, complete
 
 
-def filters(
-    parsed: ParsedQuery, index: SearchIndex, gazetteer: Gazetteer, place: Place | None
-) -> tuple[np.ndarray, bool]:
-    """Factor by which each slot's score is kept (0 drops it), and whether the place was relaxed."""
+def eligibility(parsed: ParsedQuery, index: SearchIndex) -> np.ndarray:
+    """Factor by which each slot's score is kept whatever the place: open (or temporarily
+    closed, lowered), alive, and for the age asked (0 drops it)."""
     factor = index.status_factor[: index.size] * index.alive[: index.size]
     age = parsed.age
     if age is not None:
@@ -115,12 +114,12 @@ def filters(
         too_old = ~np.isnan(low) & (age.high < low)
         too_young = ~np.isnan(high) & (age.low > high)
         factor = factor * ~(too_old | too_young)
-    if place is None:
-        return factor, False
-    by_place = place_factors(place, index, gazetteer)
-    if not np.any(factor * by_place):
-        return factor * np.where(by_place > 0, by_place, PLACE_ADDRESS_ELSEWHERE), True
-    return factor * by_place, False
+    return factor
+
+
+def relaxed(by_place: np.ndarray) -> np.ndarray:
+    """Place factors for when nothing serves the place asked: services elsewhere kept, lowered."""
+    return np.where(by_place > 0, by_place, PLACE_ADDRESS_ELSEWHERE).astype(np.float32)
 
 
 def place_factors(place: Place, index: SearchIndex, gazetteer: Gazetteer) -> np.ndarray:

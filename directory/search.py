@@ -14,7 +14,7 @@ from directory.documents import ServiceDoc
 from directory.index import SearchIndex
 from directory.places import Gazetteer, Place
 from directory.query import ParsedQuery, parse
-from directory.ranking import explain, filters, score
+from directory.ranking import eligibility, explain, place_factors, relaxed, score
 from directory.synonyms import Thesaurus
 from directory.text import fold, words
 
@@ -88,19 +88,25 @@ class Search:
         parsed = parse(text, self.index, self.gazetteer, self.thesaurus)
         where = self._place(parsed, place, default_place)
         scored = score(parsed, self.index)
-        factor, relaxed = filters(parsed, self.index, self.gazetteer, where)
-        final = scored.scores * factor * (scored.coverage >= MIN_COVERAGE)
-        best = float(final.max()) if final.size else 0.0
-        if best < ABSTAIN_BELOW or scored.required == 0:
-            return SearchResponse(parsed, [], 0, where, relaxed, True, self.suggestions(parsed))
-        candidates = np.flatnonzero(final >= max(ABSTAIN_BELOW, best * RELATIVE_FLOOR))
+        kept = scored.scores * eligibility(parsed, self.index) * (scored.coverage >= MIN_COVERAGE)
+        final, relaxed_place = kept, False
+        if where is not None:
+            by_place = place_factors(where, self.index, self.gazetteer)
+            final = kept * by_place
+            if final.max(initial=0.0) < ABSTAIN_BELOW:  # nothing answers there: say so, show the nearest
+                final, relaxed_place = kept * relaxed(by_place), True
+        best = float(final.max(initial=0.0))
+        if kept.max(initial=0.0) < ABSTAIN_BELOW or scored.required == 0:
+            return SearchResponse(parsed, [], 0, where, relaxed_place, True, self.suggestions(parsed))
+        floor = best * RELATIVE_FLOOR
+        candidates = np.flatnonzero((final >= floor) & (final > 0) & (kept >= ABSTAIN_BELOW))
         page = self._page(final, candidates, offset, limit)
         results = [
             Result(doc, float(final[slot]), explain(doc, parsed, where, self.gazetteer))
             for slot in page
             if (doc := self.index.docs[slot]) is not None
         ]
-        return SearchResponse(parsed, results, len(candidates), where, relaxed)
+        return SearchResponse(parsed, results, len(candidates), where, relaxed_place)
 
     def _page(self, final: np.ndarray, candidates: np.ndarray, offset: int, limit: int) -> list[int]:
         """Slots ``offset`` to ``offset + limit`` of ``candidates`` by score, then service name."""

@@ -98,7 +98,7 @@ STOPWORDS = frozenset(
     ressources service services endroit place quoi genre aussi tres bien mais donc alors
     veut veulent voulait pense pensais crois depuis pis ca va vais suis etait avait encore
     comme juste vraiment beaucoup deja parce urgent urgente vite rapidement asap aujourd
-    hui demain
+    hui demain secteur quartier coin st ste
     """.split()
 )
 
