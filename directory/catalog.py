@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,13 +34,15 @@ async def load_documents(
     categories = await _categories(session, ids)
     areas = await _areas(session, ids)
     cities = await _cities(session, ids)
+    organization_cities = await _organization_cities(session, {o.id for _, o in rows if o is not None})
     resolve = _resolver(gazetteer)
     docs = []
     for service, organization in rows:
-        area_ids = tuple(dict.fromkeys(p for p in map(resolve, areas[service.id]) if p))
+        area_ids = tuple(dict.fromkeys(p for name in areas[service.id] for p in resolve(name)))
         from_address = False
         if not areas[service.id]:
-            area_ids = tuple(dict.fromkeys(p for p in map(resolve, cities[service.id]) if p))
+            where = cities[service.id] or (organization and organization_cities[organization.id]) or []
+            area_ids = tuple(dict.fromkeys(p for name in where for p in resolve(name)))
             from_address = bool(area_ids)
         docs.append(to_document(service, organization, categories[service.id], area_ids, from_address))
     return docs
@@ -80,13 +83,28 @@ def to_document(
     )
 
 
-def _resolver(gazetteer: Gazetteer):  # noqa: ANN202 - a cached name → place id function
-    cache: dict[str, str | None] = {}
+_LIST_SEPARATORS = re.compile(r"\s*(?:[,;/&+]|\bet\b)\s*")
 
-    def resolve(name: str) -> str | None:
+
+def _resolver(gazetteer: Gazetteer) -> Callable[[str], tuple[str, ...]]:
+    """A cached function from a service area's or a city's name to the places it names:
+    "Jonquière, Shipshaw et Lac-Kénogami" names three, "Coaticook et environs" one."""
+    cache: dict[str, tuple[str, ...]] = {}
+
+    def places(name: str) -> tuple[str, ...]:
+        pieces = [p for p in _LIST_SEPARATORS.split(name) if p.strip()]
+        if len(pieces) > 1:
+            listed = [place.id for piece in pieces if (place := gazetteer.resolve(piece))]
+            if len(listed) > 1:
+                return tuple(listed)
+        whole = gazetteer.resolve(name)
+        if whole is not None:
+            return (whole.id,)
+        return tuple(mention.place.id for mention in gazetteer.find_in_text(name))
+
+    def resolve(name: str) -> tuple[str, ...]:
         if name not in cache:
-            place = gazetteer.resolve(name)
-            cache[name] = place.id if place else None
+            cache[name] = places(name)
         return cache[name]
 
     return resolve
@@ -132,4 +150,19 @@ async def _cities(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID
         for service_id, city in await session.execute(query):
             if city:
                 found[service_id].append(city)
+    return found
+
+
+async def _organization_cities(session: AsyncSession, ids: set[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
+    """Cities of each organization's own locations: where its services are, when they say nothing."""
+    found: dict[uuid.UUID, list[str]] = defaultdict(list)
+    for chunk in _chunks(list(ids)):
+        query = (
+            select(Location.organization_id, Address.city)
+            .join(Address, Address.location_id == Location.id)
+            .where(Location.organization_id.in_(chunk))
+        )
+        for organization_id, city in await session.execute(query):
+            if city:
+                found[organization_id].append(city)
     return found
