@@ -31,10 +31,11 @@ async def load_documents(
         query = query.where(Service.id.in_(wanted))
     rows = (await session.execute(query)).all()
     ids = [service.id for service, _ in rows]
-    categories = await _categories(session, ids)
+    organization_ids = {o.id for _, o in rows if o is not None}
+    categories = await _categories(session, [*ids, *organization_ids])
     areas = await _areas(session, ids)
     cities = await _cities(session, ids)
-    organization_cities = await _organization_cities(session, {o.id for _, o in rows if o is not None})
+    organization_cities = await _organization_cities(session, organization_ids)
     resolve = _resolver(gazetteer)
     docs = []
     for service, organization in rows:
@@ -44,7 +45,8 @@ async def load_documents(
             where = cities[service.id] or (organization and organization_cities[organization.id]) or []
             area_ids = tuple(dict.fromkeys(p for name in where for p in resolve(name)))
             from_address = bool(area_ids)
-        docs.append(to_document(service, organization, categories[service.id], area_ids, from_address))
+        own = categories[service.id] or (organization and categories[organization.id]) or []
+        docs.append(to_document(service, organization, own, area_ids, from_address))
     return docs
 
 
