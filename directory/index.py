@@ -49,6 +49,7 @@ class SearchIndex:
         self.word_counts: Counter[str] = Counter()
         self._words_by_length: dict[int, list[str]] = {}
         self._sorted_words: list[str] = []
+        self._learned: set[str] = set()
         self._words_sorted = True
         self._stem_ids: dict[str, int] = {}
         self._stem_id_of_word: dict[str, int] = {}
@@ -121,6 +122,20 @@ class SearchIndex:
             if doc is not None:
                 self.category_counts.subtract(doc.categories)
                 self.category_counts += Counter()  # drop categories no service has any more
+                self._forget_words(doc)
+
+    def _forget_words(self, doc: ServiceDoc) -> None:
+        """Uncount the words of a removed service; words no service holds any more are forgotten,
+        except those learned from the synonyms table."""
+        counts = Counter(word for text in doc.texts.values() for word in words(text))
+        for word, count in counts.items():
+            left = self.word_counts[word] - count
+            if left > 0 or word in self._learned:
+                self.word_counts[word] = max(left, 0)
+            else:
+                del self.word_counts[word]
+                self._words_by_length[len(word)].remove(word)
+                self._sorted_words.remove(word)
 
     def _grow_slots(self, size: int) -> None:
         self.alive = _grow(self.alive, size)
@@ -157,6 +172,7 @@ class SearchIndex:
     def learn_words(self, known: Iterable[str]) -> None:
         """Accept ``known`` words (from the synonyms table) as spellings to correct towards."""
         for word in known:
+            self._learned.add(word)
             if word not in self.word_counts:
                 self._add_word(word)
                 self.word_counts[word] = 0
@@ -227,7 +243,7 @@ class SearchIndex:
             if not candidates:
                 continue
             for candidate, distance, _ in process.extract(
-                word, candidates, scorer=OSA.distance, score_cutoff=budget, limit=20
+                word, candidates, scorer=OSA.distance, score_cutoff=budget, limit=None
             ):
                 if candidate[0] != word[0]:
                     distance += 1  # a typo on the first letter is rarer: it costs double
