@@ -25,6 +25,8 @@ PEOPLE_WORDS = frozenset(
     coloc proche proches
     """.split()
 )
+# Age groups as services name them, for ages given as numbers (years, inclusive).
+AGE_GROUPS = ((0, 1.5, "bebe"), (12, 17, "ado"), (65, 120, "aines"))
 # Words after which an unknown word is most likely a place ("à Tadoussac", "secteur Kénogami").
 PLACE_PREPOSITIONS = frozenset(
     {"a", "au", "aux", "dans", "sur", "pres", "proche", "vers", "secteur", "region", "ville", "quartier", "coin"}
@@ -99,10 +101,19 @@ def parse(text: str, index: SearchIndex, gazetteer: Gazetteer, thesaurus: Thesau
             continue  # "à Tadoussac": a place the gazetteer lacks, not a need
         kept.append((word, corrected))
     concepts = _concepts(kept, thesaurus)
+    worded = any(age.word_only for age in ages)  # "bébé de 6 mois": the word already names the group
     for age in ages:
-        if age.word_only:
-            concepts.extend(_concepts([(w, w) for w in folded[age.start : age.end]], thesaurus, optional=True))
+        named = folded[age.start : age.end] if age.word_only else [] if worded else _age_group(age)
+        concepts.extend(_concepts([(w, w) for w in named], thesaurus, optional=True))
     return ParsedQuery(text, folded, places, ages, concepts)
+
+
+def _age_group(age: AgeMention) -> list[str]:
+    """The word services use for the age group a number falls in ("82 ans" → aînés)."""
+    for low, high, word in AGE_GROUPS:
+        if low <= age.low and age.high <= high:
+            return [word]
+    return []
 
 
 def _after_place_word(folded: list[str], i: int) -> bool:
@@ -146,7 +157,7 @@ def _concepts(kept: list[tuple[str, str]], thesaurus: Thesaurus, *, optional: bo
     for expansion in thesaurus.expand(stems):
         typed = kept[expansion.start : expansion.end]
         alternatives = [Alternative(expansion.phrase, _quality(typed), " ".join(c for _, c in typed))]
-        alternatives += [Alternative(p, SYNONYM_QUALITY, label) for p, label in expansion.alternatives]
+        alternatives += [Alternative(p, SYNONYM_QUALITY * pref, label) for p, label, pref in expansion.alternatives]
         people = all(c in PEOPLE_WORDS for _, c in typed)
         concepts.append(
             Concept(" ".join(t for t, _ in typed), alternatives, expansion.crisis, optional or people, _fixes(typed))

@@ -10,7 +10,7 @@ fit the age asked, and serve the place asked.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -140,48 +140,61 @@ def _raise(factors: np.ndarray, slots: Sequence[int], value: float) -> None:
         factors[chosen] = np.maximum(factors[chosen], value)
 
 
-def explain(doc: ServiceDoc, parsed: ParsedQuery, place: Place | None, gazetteer: Gazetteer) -> list[str]:
-    """Why ``doc`` answers ``parsed``, one short French reason per need, place and age."""
+def in_french(message: str, **values: object) -> str:
+    """``message`` with its ``{values}`` filled in: the reasons as written, in French."""
+    return message.format(**values) if values else message
+
+
+def explain(
+    doc: ServiceDoc, parsed: ParsedQuery, place: Place | None, gazetteer: Gazetteer,
+    t: Callable[..., str] = in_french,
+) -> list[str]:
+    """Why ``doc`` answers ``parsed``, one short reason per need, place and age.
+
+    Reasons are French; ``t`` (a ``handlers.texts.Texts``) translates them, given each
+    French message and its ``{values}``.
+    """
     reasons: list[str] = []
     field_stems = {name: {stem(w) for w in words(text)} for name, text in doc.texts.items()}
     for concept in parsed.concepts:
-        reason = _concept_reason(concept, field_stems)
+        reason = _concept_reason(concept, field_stems, t)
         if reason:
             reasons.append(reason)
     for typed, corrected in {fix for c in parsed.concepts for fix in c.corrections}:
-        reasons.append(f"lu « {corrected} » pour « {typed} »")
+        reasons.append(t("lu « {corrected} » pour « {typed} »", corrected=corrected, typed=typed))
     if place is not None:
-        reasons.append(_place_reason(doc, place, gazetteer))
+        reasons.append(_place_reason(doc, place, gazetteer, t))
     age = parsed.age
     if age is not None and (doc.minimum_age is not None or doc.maximum_age is not None):
         if fits(age.low, age.high, doc.minimum_age, doc.maximum_age):
-            reasons.append(f"âge {age.label} dans {_age_range(doc)}")
+            reasons.append(t("âge {age} dans {ages}", age=age.label, ages=_age_range(doc, t)))
     return reasons
 
 
-def _concept_reason(concept: Concept, field_stems: dict[str, set[str]]) -> str | None:
+def _concept_reason(concept: Concept, field_stems: dict[str, set[str]], t: Callable[..., str]) -> str | None:
     for alternative in concept.alternatives:
         fields = [f for f, stems in field_stems.items() if all(p in stems for p in alternative.phrase)]
         if fields:
-            where = FIELD_LABELS[max(fields, key=FIELD_WEIGHTS.__getitem__)]
+            where = t(FIELD_LABELS[max(fields, key=FIELD_WEIGHTS.__getitem__)])
             if alternative.quality < 1.0 and alternative.label != concept.label:
-                return f"« {concept.label} » → « {alternative.label} » ({where})"
-            return f"« {concept.label} » ({where})"
+                return t("« {need} » → « {read} » ({field})",
+                         need=concept.label, read=alternative.label, field=where)
+            return t("« {need} » ({field})", need=concept.label, field=where)
     return None
 
 
-def _place_reason(doc: ServiceDoc, place: Place, gazetteer: Gazetteer) -> str:
+def _place_reason(doc: ServiceDoc, place: Place, gazetteer: Gazetteer, t: Callable[..., str]) -> str:
     served = [gazetteer.get(p) for p in doc.area_place_ids]
-    names = ", ".join(p.name for p in served if p) or "territoire non précisé"
+    names = ", ".join(p.name for p in served if p) or t("territoire non précisé")
     if any(p and gazetteer.covers(p.id, place.id) for p in served):
-        return f"dessert {place.name} (territoire : {names})"
+        return t("dessert {place} (territoire : {areas})", place=place.name, areas=names)
     if any(p and gazetteer.covers(place.id, p.id) for p in served):
-        return f"dessert une partie de {place.name} (territoire : {names})"
-    return f"territoire à confirmer pour {place.name} ({names})"
+        return t("dessert une partie de {place} (territoire : {areas})", place=place.name, areas=names)
+    return t("territoire à confirmer pour {place} ({areas})", place=place.name, areas=names)
 
 
-def _age_range(doc: ServiceDoc) -> str:
+def _age_range(doc: ServiceDoc, t: Callable[..., str]) -> str:
     low = "0" if doc.minimum_age is None else f"{doc.minimum_age:g}"
     if doc.maximum_age is None:
-        return f"{low} ans et plus"
-    return f"{low}–{doc.maximum_age:g} ans"
+        return t("{low} ans et plus", low=low)
+    return t("{low}–{high} ans", low=low, high=f"{doc.maximum_age:g}")

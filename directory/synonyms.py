@@ -16,6 +16,8 @@ from pathlib import Path
 from directory.text import content_words, stem, words
 
 KINDS = ("synonyme", "acronyme", "vers", "crise")
+# A "vers" row lists its targets best first: each next one is preferred a little less.
+VERS_STEP = 0.04
 Phrase = tuple[str, ...]
 
 
@@ -45,7 +47,8 @@ class Expansion:
     start: int
     end: int
     phrase: Phrase
-    alternatives: tuple[tuple[Phrase, str], ...]  # (phrase, label as written in the table)
+    # (phrase, label as written in the table, preference: 1, or less for later targets of a "vers" row)
+    alternatives: tuple[tuple[Phrase, str, float], ...]
     crisis: bool
 
 
@@ -89,13 +92,16 @@ class Thesaurus:
 
     @staticmethod
     def _expansion(start: int, end: int, phrase: Phrase, clusters: list[Cluster]) -> Expansion:
-        alternatives: dict[Phrase, str] = {}
+        alternatives: dict[Phrase, tuple[str, float]] = {}
         for cluster in clusters:
-            for other, label in zip(cluster.phrases, cluster.labels, strict=True):
-                if other and other != phrase:
-                    alternatives.setdefault(other, label)
+            targets = zip(cluster.phrases, cluster.labels, strict=True)
+            for rank, (other, label) in enumerate(t for t in targets if t[0] and t[0] != phrase):
+                preference = 1.0 - VERS_STEP * rank if cluster.kind == "vers" else 1.0
+                if alternatives.get(other, ("", 0.0))[1] < preference:
+                    alternatives[other] = (label, preference)
         crisis = any(c.crisis for c in clusters)
-        return Expansion(start, end, phrase, tuple(alternatives.items()), crisis)
+        found = tuple((other, label, preference) for other, (label, preference) in alternatives.items())
+        return Expansion(start, end, phrase, found, crisis)
 
 
 def to_clusters(rows: Iterable[Mapping[str, str]]) -> Iterator[Cluster]:

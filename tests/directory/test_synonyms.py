@@ -11,7 +11,7 @@ def thesaurus(*rows: tuple[str, str]) -> Thesaurus:
 def test_symmetric_cluster_expands_every_member() -> None:
     table = thesaurus(("synonyme", "banque alimentaire|dépannage alimentaire|comptoir alimentaire"))
     (expansion,) = table.expand(stems("comptoir alimentaire"))
-    assert {p for p, _ in expansion.alternatives} == {to_phrase("banque alimentaire"), to_phrase("dépannage alimentaire")}
+    assert {p for p, _, _ in expansion.alternatives} == {to_phrase("banque alimentaire"), to_phrase("dépannage alimentaire")}
 
 
 def test_one_way_cluster_expands_only_its_first_term() -> None:
