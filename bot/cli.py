@@ -7,13 +7,17 @@ import json
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from pydantic import ValidationError
 
 from bot.settings import Settings
 
+if TYPE_CHECKING:
+    from handlers.context import Context
+
+CLOSE_PLACE, CLOSE_PLACES = 60, 3  # how alike (fuzz.ratio) and how many places to suggest for an unknown one
 app = typer.Typer(help="Passerelle : « qui appeler ? » pour les réseaux communautaires du Québec.",
                   no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="Base de données.", no_args_is_help=True)
@@ -79,6 +83,8 @@ def ask(
     async def main() -> None:
         running = await build(_settings(), say=_err)
         try:
+            if place is not None:
+                _check_place(running.context, place)
             for question in questions:
                 typer.echo(await _answer(running.context, question, as_json, limit, place))
         finally:
@@ -87,16 +93,43 @@ def ask(
     asyncio.run(main())
 
 
-async def _answer(context, question: str, as_json: bool, limit: int, place: str | None) -> str:  # noqa: ANN001
+def _check_place(context: Context, place: str) -> None:
+    """Stop with exit code 2 when the gazetteer cannot resolve ``place``, naming close places if any."""
+    from rapidfuzz import fuzz, process
+
+    from directory.places import to_key
+    from handlers.texts import texts_for
+
+    gazetteer = context.search.gazetteer
+    if gazetteer.resolve(place) is not None:
+        return
+    t = texts_for(context.language)
+    keys = {p.name: to_key(p.name) for p in gazetteer}
+    close = [name for _, _, name in process.extract(
+        to_key(place), keys, scorer=fuzz.ratio, score_cutoff=CLOSE_PLACE, limit=CLOSE_PLACES
+    )]
+    if close:
+        _err(t("Lieu inconnu : « {place} ». Lieux aux noms proches : {names}.",
+               place=place, names=", ".join(close)))
+    else:
+        _err(t("Lieu inconnu : « {place} ». Donnez une municipalité, un arrondissement, une MRC "
+               "ou une région du Québec.", place=place))
+    raise typer.Exit(2)
+
+
+async def _answer(context: Context, question: str, as_json: bool, limit: int, place: str | None) -> str:
     from bot.plain import to_text
     from handlers.messages import ChatRef, Incoming
     from handlers.referral import answer
+    from handlers.texts import texts_for
 
     if as_json:
-        return json.dumps(to_json(context.search.search(question, place=place, limit=limit)), ensure_ascii=False)
+        response = context.search.search(question, place=place, limit=limit)
+        return json.dumps(to_json(response), ensure_ascii=False)
     incoming = Incoming(ChatRef("console", "ask"), "ask", question, "qui", question, locale=context.language)
     replies = await answer(question, 0, incoming, context, place=place, limit=limit)
-    return "\n\n".join(to_text(reply) for reply in replies)
+    t = texts_for(context.language)
+    return "\n\n".join(to_text(reply, t, buttons=False) for reply in replies)
 
 
 def to_json(response) -> dict:  # noqa: ANN001 - directory.search.SearchResponse
@@ -154,6 +187,10 @@ def directory_import(path: Annotated[Path, typer.Argument(help="Dossier, datapac
 
                 report = await import_package(sessions, package, progress=advance)
         typer.echo(f"Import terminé : {report.summary()}")
+        if report.warnings:
+            _err(f"{len(report.warnings)} avertissement(s) :")
+            for warning in report.warnings:
+                _err(f"- {warning}")
 
     try:
         asyncio.run(main())

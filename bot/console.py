@@ -37,7 +37,8 @@ class ConsoleChat:
             incoming = Incoming(CHAT, self.user_id, line, command, args, locale=self.context.language)
         replies = await dispatch(incoming, self.context)
         self.buttons = [button for reply in replies for button in reply.buttons]
-        return "\n\n".join(to_text(reply) for reply in replies)
+        t = texts_for(self.context.language)
+        return "\n\n".join(to_text(reply, t) for reply in replies)
 
     async def run(self, read: Callable[[], Awaitable[str | None]], write: Callable[[str], None]) -> None:
         """Read lines until end of input or ``/quitter``, writing every answer."""

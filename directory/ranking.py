@@ -160,7 +160,7 @@ def explain(
         reason = _concept_reason(concept, field_stems, t)
         if reason:
             reasons.append(reason)
-    for typed, corrected in {fix for c in parsed.concepts for fix in c.corrections}:
+    for typed, corrected in dict.fromkeys(fix for c in parsed.concepts for fix in c.corrections):
         reasons.append(t("lu « {corrected} » pour « {typed} »", corrected=corrected, typed=typed))
     if place is not None:
         reasons.append(_place_reason(doc, place, gazetteer, t))

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from directory.search import Search
+from handlers.names import NameCache
+from handlers.questions import QuestionStore
 
 
 def system_clock() -> dt.datetime:
@@ -19,10 +21,13 @@ def system_clock() -> dt.datetime:
 
 @dataclass(slots=True)
 class Context:
-    """The services of one running bot: database, search, zone, language and clock."""
+    """The services of one running bot: database, search, zone, language and clock,
+    with the questions behind recent buttons and the indexed organization names."""
 
     sessions: async_sessionmaker[AsyncSession]
     search: Search
     timezone: ZoneInfo
     language: str = "fr"
     clock: Callable[[], dt.datetime] = system_clock
+    questions: QuestionStore = field(default_factory=QuestionStore)
+    names: NameCache = field(default_factory=NameCache)

@@ -14,7 +14,7 @@ async def show(incoming: Incoming, context: Context) -> list[Reply]:
         t("**Passerelle** trouve qui appeler dans le réseau, avec le téléphone et comment référer."),
         t("- **/qui** <besoin> : des services pour un besoin, par exemple « /qui dépannage alimentaire Jonquière »"),
         t("- **/org** <nom> : la fiche d'un organisme et ses services, par exemple « /org Le Transit »"),
-        t("- **/aide** : ce message"),
-        t("En privé, écrivez simplement le besoin : « bébé 6 mois, maman seule, Chicoutimi »."),
+        t("- **/aide** : ce message (aussi /start)"),
+        t("En privé, écrivez simplement le besoin : « répit pour une maman, bébé de 6 mois, Chicoutimi »."),
         t("Précisez l'âge et le lieu si vous les connaissez : la réponse en tient compte."),
     ]))]

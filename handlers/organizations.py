@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from rapidfuzz import fuzz, process
-
 from directory.records import organization_names, organization_record
-from directory.text import fold
 from handlers.cards import to_organization_card
 from handlers.context import Context
 from handlers.markup import escape
@@ -15,7 +12,7 @@ from handlers.messages import Button, Incoming, Reply
 from handlers.texts import texts_for
 
 ORG_PREFIX = "org:"  # button data: "org:<uuid hex>"
-SURE, CLOSE = 90, 70
+LABEL_LIMIT = 60
 
 
 async def show(incoming: Incoming, context: Context) -> list[Reply]:
@@ -25,20 +22,21 @@ async def show(incoming: Incoming, context: Context) -> list[Reply]:
     if not name:
         return [Reply(t("Donnez le nom de l'organisme, par exemple : **/org Le Transit**"))]
     async with context.sessions() as session:
-        names = await organization_names(session)
-    choices = {org_id: " / ".join(filter(None, [n, alt])) for org_id, n, alt in names}
-    found = process.extract(name, choices, scorer=fuzz.WRatio, processor=fold, limit=5, score_cutoff=CLOSE)
-    if not found:
+        rows = await organization_names(session)
+    match = context.names.of(rows).find(name)
+    if not match.choices:
         return [Reply(t(
             "Aucun organisme ne ressemble à « {name} ». Vérifiez l'orthographe ou cherchez un besoin avec /qui.",
             name=escape(name),
         ))]
-    best_label, best_score, best_id = found[0]
-    runner_up = found[1][1] if len(found) > 1 else 0
-    if best_score >= SURE and best_score - runner_up >= 5:
-        return await _card(best_id, incoming, context)
-    buttons = tuple(Button(label[:60], f"{ORG_PREFIX}{org_id.hex}") for label, _, org_id in found)
-    return [Reply(t("Plusieurs organismes ressemblent à « {name} ». Lequel ?", name=escape(name)), buttons=buttons)]
+    if match.sure:
+        return await _card(match.choices[0].org_id, incoming, context)
+    buttons = tuple(Button(c.label[:LABEL_LIMIT], f"{ORG_PREFIX}{c.org_id.hex}") for c in match.choices)
+    if len(buttons) == 1:
+        question = t("Un organisme ressemble à « {name} ». Est-ce celui-ci ?", name=escape(name))
+    else:
+        question = t("Plusieurs organismes ressemblent à « {name} ». Lequel ?", name=escape(name))
+    return [Reply(question, buttons=buttons)]
 
 
 async def pick(incoming: Incoming, context: Context) -> list[Reply]:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
+from directory.ranking import explain
 from directory.records import service_records
-from directory.search import SearchResponse
+from directory.search import Result, SearchResponse
 from handlers.cards import to_service_card
 from handlers.context import Context
 from handlers.markup import escape
 from handlers.messages import CALLBACK_DATA_LIMIT, Button, Incoming, Reply
+from handlers.questions import QuestionStore
 from handlers.texts import Texts, texts_for
 
 PAGE_SIZE = 3
-MORE_PREFIX = "qui:"  # button data: "qui:<offset>:<question>"
+MORE_PREFIX = "qui:"  # button data: "qui:<offset>:<question>", or "qui:<offset>#<key>" when too long
+_MORE_DATA = re.compile(r"(?P<offset>\d+)(?::(?P<question>.+)|#(?P<key>[A-Za-z0-9_-]+))", re.DOTALL)
 
 
 async def ask(incoming: Incoming, context: Context) -> list[Reply]:
@@ -26,10 +31,22 @@ async def ask(incoming: Incoming, context: Context) -> list[Reply]:
 async def more(incoming: Incoming, context: Context) -> list[Reply]:
     """The next page of a search (the "plus de résultats" button)."""
     t = texts_for(incoming.locale)
-    offset, _, question = (incoming.button_data or "").removeprefix(MORE_PREFIX).partition(":")
-    if not offset.isdigit() or not question:
+    match = _MORE_DATA.fullmatch((incoming.button_data or "").removeprefix(MORE_PREFIX))
+    if match is None:
         return [Reply(t("Cette recherche n'est plus disponible : relancez-la avec /qui."))]
-    return await answer(question, int(offset), incoming, context)
+    question = match["question"] or context.questions.recall(match["key"])
+    if question is None:
+        return [Reply(t("Je ne me souviens plus de cette recherche (le robot a peut-être redémarré) : "
+                        "posez la question de nouveau avec /qui."))]
+    return await answer(question, int(match["offset"]), incoming, context)
+
+
+def to_more_data(question: str, offset: int, questions: QuestionStore) -> str:
+    """Button data for page ``offset`` of ``question``: the question itself, or its key when too long."""
+    data = f"{MORE_PREFIX}{offset}:{question}"
+    if len(data.encode()) <= CALLBACK_DATA_LIMIT:
+        return data
+    return f"{MORE_PREFIX}{offset}#{questions.remember(question)}"
 
 
 async def answer(
@@ -46,20 +63,24 @@ async def answer(
             "(1 866 277-3553), 24/7. Info-Social : **811**, option 2."
         ))
     if response.abstained or not response.results:
-        return [_nothing_found(question, response, intro, offset, t)]
+        return [_nothing_found(question, response, intro, offset, context.questions, t)]
     async with context.sessions() as session:
         records = await service_records(session, [r.doc.service_id for r in response.results])
     cards = tuple(
-        to_service_card(records[r.doc.service_id], r.why, t) for r in response.results if r.doc.service_id in records
+        to_service_card(records[r.doc.service_id], _why(r, response, context, t), t)
+        for r in response.results if r.doc.service_id in records
     )
     intro.append(_summary(question, response, offset, len(cards), t))
     buttons = ()
     next_offset = offset + len(response.results)
     if next_offset < response.total:
-        data = f"{MORE_PREFIX}{next_offset}:{question}"
-        if len(data.encode()) <= CALLBACK_DATA_LIMIT:
-            buttons = (Button(t("Plus de résultats"), data),)
+        buttons = (Button(t("Plus de résultats"), to_more_data(question, next_offset, context.questions)),)
     return [Reply("\n".join(intro), cards, buttons)]
+
+
+def _why(result: Result, response: SearchResponse, context: Context, t: Texts) -> list[str]:
+    """The reasons of ``result`` in the reader's language."""
+    return explain(result.doc, response.query, response.place, context.search.gazetteer, t)
 
 
 def _summary(question: str, response: SearchResponse, offset: int, shown: int, t: Texts) -> str:
@@ -78,19 +99,18 @@ def _summary(question: str, response: SearchResponse, offset: int, shown: int, t
     return "\n".join(lines)
 
 
-def _nothing_found(question: str, response: SearchResponse, intro: list[str], offset: int, t: Texts) -> Reply:
+def _nothing_found(
+    question: str, response: SearchResponse, intro: list[str], offset: int, questions: QuestionStore, t: Texts
+) -> Reply:
     if offset:
         return Reply(t("Il n'y a pas d'autres résultats pour « {question} ».", question=escape(question)))
     lines = [*intro, t("Je n'ai rien trouvé de sûr pour « {question} ».", question=escape(question))]
     lines.append(t(
         "Essayez le **211** (information et référence communautaire, gratuit) ou le **811** (Info-Santé, Info-Social)."
     ))
-    buttons = []
+    buttons: list[Button] = []
     if response.suggestions:
         lines.append(t("Catégories proches : {names}", names=escape(", ".join(response.suggestions))))
-        for name in response.suggestions:
-            data = f"{MORE_PREFIX}0:{name}"
-            if len(data.encode()) <= CALLBACK_DATA_LIMIT:
-                buttons.append(Button(name, data))
+        buttons = [Button(name, to_more_data(name, 0, questions)) for name in response.suggestions]
     lines.append(t("Vous pouvez aussi reformuler avec d'autres mots : le besoin, l'âge, le lieu."))
     return Reply("\n".join(lines), buttons=tuple(buttons))

@@ -14,6 +14,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
 LANGUAGES = ("fr", "en")
+BABEL_LOCALES = {"fr": "fr_CA", "en": "en_CA"}  # for day names and times (babel.dates)
 
 
 class Texts:
@@ -21,6 +22,7 @@ class Texts:
 
     def __init__(self, language: str, catalog: Catalog | None) -> None:
         self.language = language
+        self.locale = BABEL_LOCALES[language]
         self._catalog = catalog
 
     def __call__(self, message: str, **values: Any) -> str:

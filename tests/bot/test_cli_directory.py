@@ -288,8 +288,6 @@ def test_loading_the_sample_twice_changes_nothing(database_url: str) -> None:
     assert set(before["metadata"]) <= set(after["metadata"])
 
 
-@pytest.mark.xfail(strict=True, reason="bot/cli.py directory_import never prints ImportReport.warnings, so "
-                   "ignored files and columns go unnoticed")
 def test_import_tells_what_it_ignored(database_url: str, tmp_path: Path) -> None:
     folder = Path(shutil.copytree(FIXTURE, tmp_path / "paquet"))
     (folder / "datapackage.json").unlink()
@@ -297,5 +295,11 @@ def test_import_tells_what_it_ignored(database_url: str, tmp_path: Path) -> None
     edit(folder / "languages.csv", "code,note\n", "code,note,couleur\n")
     result = passerelle(database_url, "directory", "import", folder)
     assert result.exit_code == 0, result.output
-    assert "notes.csv : fichier inconnu d'HSDS, ignoré." in result.output
-    assert "languages.csv : colonne « couleur » inconnue d'HSDS, ignorée." in result.output
+    assert result.stdout.startswith("Import terminé : ")
+    assert result.stderr.splitlines() == [
+        "2 avertissement(s) :",
+        "- notes.csv : fichier inconnu d'HSDS, ignoré.",
+        "- languages.csv : colonne « couleur » inconnue d'HSDS, ignorée.",
+    ]
+    clean = passerelle(database_url, "directory", "import", FIXTURE)
+    assert clean.exit_code == 0 and clean.stderr == "", clean.stderr

@@ -133,7 +133,8 @@ async def test_english_console(context: Context) -> None:
     await ConsoleChat(dataclasses.replace(context, language="en")).run(read, written.append)
     assert written[0] == 'Passerelle — describe a need (e.g. "food bank Jonquière"), /help, /quit.'
     assert written[1].startswith("▸ Centre d'intervention familiale Le Transit — Le Transit  [sample]")
-    assert "  Phone : " in written[1]
+    assert "\n  Phone: " in written[1] and "\n  Website: https://" in written[1]
+    assert not re.search(r"\n  (Phone|Address|Email|Website) :", written[1])
 
 
 def passerelle_command() -> list[str]:
@@ -291,6 +292,58 @@ def test_ask_prints_answers_as_people_read_them(ask: Callable[..., Result]) -> N
     placed = ask("--limit", "1", "--place", "Saint-Ambroise", "dépannage alimentaire")
     expected = r"Résultats 1 à 1 sur \d+ pour « dépannage alimentaire » à Saint-Ambroise :"
     assert re.fullmatch(expected, placed.stdout.splitlines()[0])
+
+
+def test_ask_prints_no_buttons_it_cannot_press(ask: Callable[..., Result]) -> None:
+    more = ask("--limit", "2", "garderie")
+    total = re.match(r"Résultats 1 à 2 sur (\d+) ", more.stdout)
+    assert total and int(total[1]) > 2, "precondition: there is a next page"
+    nothing = ask("zorglubix")
+    assert "Catégories proches : " in nothing.stdout
+    for result in (more, nothing):
+        assert result.exit_code == 0, result.stderr
+        assert "[1]" not in result.stdout and "Plus de résultats" not in result.stdout
+
+
+@pytest.mark.parametrize(("place", "suggested"), [("Atlantide", "Laurentides"), ("Jonkière", "Jonquière")])
+@pytest.mark.parametrize("as_json", [False, True])
+def test_ask_refuses_an_unknown_place_and_names_close_ones(
+    ask: Callable[..., Result], place: str, suggested: str, as_json: bool
+) -> None:
+    result = ask(*(["--json"] if as_json else []), "--place", place, "garderie")
+    assert result.exit_code == 2 and result.stdout == ""
+    first, _, names = result.stderr.strip().partition(". Lieux aux noms proches : ")
+    assert first == f"Lieu inconnu : « {place} »"
+    assert suggested in names.removesuffix(".").split(", ")
+
+
+def test_ask_refuses_a_place_like_none_other(ask: Callable[..., Result]) -> None:
+    result = ask("--place", "Zqxwvb", "garderie")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == (
+        "Lieu inconnu : « Zqxwvb ». Donnez une municipalité, un arrondissement, une MRC "
+        "ou une région du Québec.\n"
+    )
+
+
+def test_ask_accepts_a_place_with_a_typo_the_gazetteer_forgives(ask: Callable[..., Result]) -> None:
+    (answer,) = answers(ask("--json", "--place", "Saint-Ambrose", "dépannage alimentaire"))
+    assert answer["places"] == ["Saint-Ambroise"]
+
+
+def test_ask_in_english_writes_english(
+    ask_database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    env = {"PASSERELLE_DATABASE_URL": ask_database, "PASSERELLE_LANGUAGE": "en"}
+    result = CliRunner().invoke(app, ["ask", "banque alimentaire jonquiere"], env=env)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("Results 1 to ")
+    assert "\n  Phone: " in result.stdout and "\n  Why: " in result.stdout and "\n  Hours: " in result.stdout
+    assert not re.search(r"\n  (Phone|How to refer|Hours|Area served|Address|Email|Why) :", result.stdout)
+    unknown = CliRunner().invoke(app, ["ask", "--place", "Atlantide", "garderie"], env=env)
+    assert unknown.exit_code == 2
+    assert unknown.stderr.startswith('Unknown place: "Atlantide". Places with close names: ')
 
 
 def test_invalid_configuration_is_reported_in_french(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

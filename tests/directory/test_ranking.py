@@ -266,12 +266,6 @@ print(json.dumps(explain(doc, parsed, None, Gazetteer([], {}))))
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="ranking.explain lists corrections from a set: their order follows PYTHONHASHSEED, "
-    "so the same answer explains itself differently from one run of the bot to the next",
-)
 def test_corrections_are_explained_in_the_order_typed() -> None:
     root = Path(__file__).resolve().parents[2]
     for seed in range(4):

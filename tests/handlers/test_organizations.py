@@ -25,6 +25,7 @@ TRANSIT_SERVICES = {
     "• Groupe de soutien pour pères", "• Intervention familiale", "• Supervision des droits d'accès",
 }
 CHOICE = "Plusieurs organismes ressemblent à « {name} ». Lequel ?"
+ONE_CHOICE = "Un organisme ressemble à « {name} ». Est-ce celui-ci ?"
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -62,7 +63,7 @@ async def find(context: Context, name: str) -> Card:
     """The card ``/org name`` leads to: shown at once, or after choosing the first proposed name."""
     reply = await send(context, f"/org {name}")
     if not reply.cards:
-        assert reply.text == CHOICE.format(name=name) and reply.buttons
+        assert reply.text in (CHOICE.format(name=name), ONE_CHOICE.format(name=name)) and reply.buttons
         reply = await press(context, reply.buttons[0])
     (card,) = reply.cards
     return card
@@ -155,20 +156,64 @@ async def test_english_replies(context: Context) -> None:
     assert empty.text == "Give the name of the organization, for example: **/org Le Transit**"
 
 
-@pytest.mark.xfail(strict=True, reason="handlers/organizations.py: WRatio scores every name sharing a short "
-                   "word (« Le ») at 85.5, so the exact name gets a choice among unrelated organizations")
 async def test_the_exact_name_from_the_help_shows_the_card(context: Context) -> None:
     reply = await send(context, "/org Le Transit")
     assert len(reply.cards) == 1, reply
     assert_transit(reply.cards[0])
 
 
-@pytest.mark.xfail(strict=True, reason="handlers/organizations.py: names sharing « de » / « Centre » with a "
-                   "misspelled query fill the five choices and push the organization meant out of them")
+@pytest.mark.parametrize(("name", "title"), [
+    ("La Chambrée", "Maison d'hébergement La Chambrée"),
+    ("la chambree", "Maison d'hébergement La Chambrée"),
+    ("Maison d'hébergement Le Séjour", "Maison d'hébergement Le Séjour"),
+    ("Centre de Prévention Suicide", "Centre de Prévention Suicide"),
+    ("CPS 02", "Centre de Prévention Suicide"),
+    ("CALACS du Saguenay", "Centre d'aide et de lutte contre les agressions à caractère sexuel du Saguenay"),
+    ("Saint-Vincent de Paul", "Saint-Vincent de Paul"),
+    ("Ville de Saguenay", "Ville de Saguenay"),
+])
+async def test_a_name_or_alternate_name_typed_whole_shows_the_card(
+    context: Context, name: str, title: str
+) -> None:
+    reply = await send(context, f"/org {name}")
+    assert reply.buttons == (), reply
+    (card,) = reply.cards
+    assert card.title == title
+
+
 @pytest.mark.parametrize(("typo", "title"), [
     ("Saint-Vincen de Paul", "Saint-Vincent de Paul"),
     ("Centre de Prevention Suicid", "Centre de Prévention Suicide"),
+    ("Maison d'hébergement Le Sejours", "Maison d'hébergement Le Séjour"),
+    ("chambre", "Maison d'hébergement La Chambrée"),
 ])
 async def test_a_one_letter_typo_in_a_long_name_finds_it(context: Context, typo: str, title: str) -> None:
-    card = await find(context, typo)
+    reply = await send(context, f"/org {typo}")
+    assert reply.buttons == (), reply
+    (card,) = reply.cards
     assert card.title == title
+
+
+@pytest.mark.parametrize("name", ["Le", "La", "de", "Le La Les"])
+async def test_articles_alone_name_no_organization(context: Context, name: str) -> None:
+    reply = await send(context, f"/org {name}")
+    assert reply.text == (
+        f"Aucun organisme ne ressemble à « {name} ». Vérifiez l'orthographe ou cherchez un besoin avec /qui."
+    )
+    assert reply.cards == () and reply.buttons == ()
+
+
+async def test_a_common_word_offers_at_most_five_names_holding_it(context: Context) -> None:
+    reply = await send(context, "/org centre")
+    assert reply.text == CHOICE.format(name="centre")
+    assert len(reply.buttons) == 5
+    assert all(button.label.startswith("Centre") for button in reply.buttons)
+
+
+async def test_a_name_with_a_word_it_lacks_is_offered_alone(context: Context) -> None:
+    reply = await send(context, "/org transit chicoutimi")
+    assert reply.text == ONE_CHOICE.format(name="transit chicoutimi")
+    (button,) = reply.buttons
+    assert_transit((await press(context, button)).cards[0])
+    english = await send(context, "/org transit chicoutimi", locale="en")
+    assert english.text == 'One organization looks like "transit chicoutimi". Is it this one?'

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -14,6 +15,7 @@ from bot.wiring import build
 from directory.text import fold
 from handlers.context import Context
 from handlers.messages import CALLBACK_DATA_LIMIT, Button, Card, ChatRef, Incoming, Reply
+from handlers.questions import QuestionStore
 from handlers.router import dispatch, split_command
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -26,6 +28,12 @@ BANNER = (
     "(1 866 277-3553), 24/7. Info-Social : **811**, option 2."
 )
 FRENCH_DAYS = re.compile(r"\b(lun|mar|mer|jeu|ven|sam|dim)\b")
+_DAYS_FR = r"(lun|mar|mer|jeu|ven|sam|dim)"
+_TIME_FR = r"\d{1,2} h( \d\d)?"
+FRENCH_HOURS = re.compile(rf"({_DAYS_FR}(-{_DAYS_FR}|(, {_DAYS_FR})*) )?{_TIME_FR} à {_TIME_FR}( ; .+)?")
+_DAYS_EN = r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
+_TIME_EN = r"\d{1,2}(:\d\d)? [ap]\.m\."
+ENGLISH_HOURS = re.compile(rf"({_DAYS_EN}(–{_DAYS_EN}|(, {_DAYS_EN})*) )?{_TIME_EN}–{_TIME_EN}(; .+)?")
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -126,7 +134,7 @@ async def test_more_results_button_pages_through_every_answer_once(context: Cont
 async def test_pressing_past_the_last_page_or_a_broken_button(context: Context) -> None:
     past = await press(context, Button("Plus de résultats", "qui:500:garderie"))
     assert [reply.text for reply in past] == ["Il n'y a pas d'autres résultats pour « garderie »."]
-    for data in ("qui:x:garderie", "qui:3:", "qui:"):
+    for data in ("qui:x:garderie", "qui:3:", "qui:", "qui:3#", "qui:#abc", "qui:3#é"):
         broken = await press(context, Button("Plus de résultats", data))
         assert [reply.text for reply in broken] == [
             "Cette recherche n'est plus disponible : relancez-la avec /qui."
@@ -207,36 +215,66 @@ async def test_english_replies(context: Context) -> None:
     assert second.text.startswith("Results 4 to ")
 
 
-@pytest.mark.xfail(
-    strict=True, reason="handlers/cards.py writes opening hours with French day names and « h … à … »"
-)
 async def test_english_cards_give_hours_in_english(context: Context) -> None:
     reply = await one(context, "/qui banque alimentaire jonquiere", locale="en")
     hours = [fields(card)["Hours"] for card in reply.cards if "Hours" in fields(card)]
     assert hours
     for value in hours:
-        assert not FRENCH_DAYS.search(value) and " à " not in value, value
+        assert not FRENCH_DAYS.search(value) and " à " not in value and " h" not in value, value
+        assert ENGLISH_HOURS.fullmatch(value), value
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the reasons of directory.ranking.explain stay French in English replies"
-)
+async def test_french_cards_give_hours_as_quebec_writes_them(context: Context) -> None:
+    reply = await one(context, "/qui banque alimentaire jonquiere")
+    hours = [fields(card)["Heures"] for card in reply.cards if "Heures" in fields(card)]
+    assert hours
+    for value in hours:
+        assert FRENCH_HOURS.fullmatch(value), value
+
+
 async def test_english_cards_give_the_reasons_in_english(context: Context) -> None:
     reply = await one(context, "/qui banque alimentaire jonquiere", locale="en")
     reasons = [line for card in reply.cards for line in card.lines if line.startswith("Why: ")]
     assert reasons
     for line in reasons:
         assert "dessert" not in line and "catégorie" not in line and "territoire" not in line, line
+        assert "serves Jonquière (area: " in line and "(category)" in line, line
+    french = await one(context, "/qui banque alimentaire jonquiere")
+    why = [line for card in french.cards for line in card.lines if line.startswith("Pourquoi : ")]
+    assert all("dessert Jonquière (territoire : " in line and "(catégorie)" in line for line in why), why
 
 
-@pytest.mark.xfail(strict=True, reason="handlers/referral.py drops the « Plus de résultats » button when "
-                   "« qui:<offset>:<question> » exceeds 64 bytes, so long questions cannot be paged")
+async def test_english_reasons_give_ages_in_english(context: Context) -> None:
+    reply = await one(context, "/qui garderie 3 ans jonquiere", locale="en")
+    reasons = " ".join(line for card in reply.cards for line in card.lines if line.startswith("Why: "))
+    assert re.search(r"age 3 ans within \d+(–\d+ years| years and over)", reasons), reasons
+
+
 async def test_a_long_question_can_still_be_paged(context: Context) -> None:
     question = "soutien aux familles et aux parents en difficulté à Jonquière svp"
-    reply = await one(context, f"/qui {question}")
-    _, last, total, _ = summary(reply)
+    pages = await all_pages(context, f"/qui {question}")
+    _, last, total, _ = summary(pages[0])
     assert total > last, "precondition: the question has more than one page of answers"
-    assert [button.label for button in reply.buttons] == ["Plus de résultats"]
-    assert all(len(button.data.encode()) <= CALLBACK_DATA_LIMIT for button in reply.buttons)
-    (second,) = await press(context, reply.buttons[0])
-    assert second.text.startswith(f"Résultats {last + 1} à ")
+    assert len(pages) == -(-total // 3)
+    expected_first = 1
+    for page in pages:
+        first, last, page_total, asked = summary(page)
+        assert (first, page_total, asked) == (expected_first, total, question)
+        assert all(len(button.data.encode()) <= CALLBACK_DATA_LIMIT for button in page.buttons)
+        expected_first = last + 1
+    assert expected_first == total + 1
+
+
+async def test_a_long_question_forgotten_after_a_restart_is_asked_again(context: Context) -> None:
+    reply = await one(context, "/qui soutien aux familles et aux parents en difficulté à Jonquière svp")
+    restarted = dataclasses.replace(context, questions=QuestionStore())
+    expected = {
+        "fr": "Je ne me souviens plus de cette recherche (le robot a peut-être redémarré) : "
+              "posez la question de nouveau avec /qui.",
+        "en": "I no longer remember this search (the bot may have restarted): "
+              "ask the question again with /who.",
+    }
+    for locale, text in expected.items():
+        pressed = Incoming(CHAT, "7", button_data=reply.buttons[0].data, locale=locale)
+        replies = await dispatch(pressed, restarted)
+        assert [r.text for r in replies] == [text]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import NoReturn
@@ -16,7 +17,7 @@ from bot.wiring import build
 from handlers.context import Context
 from handlers.markup import to_spans
 from handlers.messages import CALLBACK_DATA_LIMIT, ChatRef, Incoming, Reply
-from handlers.router import dispatch, split_command
+from handlers.router import COMMANDS, dispatch, split_command
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -112,7 +113,23 @@ async def test_help_lists_the_commands(context: Context, line: str) -> None:
 async def test_help_in_english(context: Context) -> None:
     text = await text_of(context, "/help", locale="en")
     assert text.startswith("**Passerelle** finds who to call in the network")
-    assert "- **/who** <need>" in text and "- **/help**: this message" in text
+    assert "- **/who** <need>" in text and "- **/help**: this message (also /start)" in text
+
+
+async def test_help_names_every_command_in_one_language_or_the_other(context: Context) -> None:
+    named = set()
+    for locale in ("fr", "en"):
+        named |= set(re.findall(r"/([a-z]+)\b", await text_of(context, "/aide", locale=locale)))
+    assert named == set(COMMANDS)
+
+
+@pytest.mark.parametrize("locale", ["fr", "en"])
+async def test_the_examples_of_the_help_find_answers(context: Context, locale: str) -> None:
+    examples = re.findall(r"« (.+?) »|\"(.+?)\"", await text_of(context, "/aide", locale=locale))
+    assert len(examples) == 3
+    for example in ("".join(groups) for groups in examples):
+        replies = await send(context, example, locale=locale)
+        assert len(replies) == 1 and replies[0].cards, (example, replies)
 
 
 async def test_who_is_an_alias_of_qui(context: Context) -> None:

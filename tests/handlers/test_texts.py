@@ -1,21 +1,34 @@
 from pathlib import Path
+from string import Formatter
 
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract_from_dir, extract_from_file
 
+from directory.documents import FIELD_LABELS
 from handlers.cards import REFERRAL_LABELS, STATUS_LABELS
 from handlers.texts import texts_for
 
 ROOT = Path(__file__).resolve().parents[2]
+KEYWORDS = {"t": None}
+TRANSLATED_MODULES = ("directory/ranking.py",)  # outside handlers/ and bot/, modules whose texts take a ``t``
 
 
 def _source_texts() -> set[str]:
     found = set()
     for folder in ("handlers", "bot"):
         for _file, _line, message, _comments, _context in extract_from_dir(
-            ROOT / folder, method_map=[("**.py", "python")], keywords={"t": None}
+            ROOT / folder, method_map=[("**.py", "python")], keywords=KEYWORDS
         ):
             found.add(message)
-    return found | set(REFERRAL_LABELS.values()) | set(STATUS_LABELS.values())
+    for module in TRANSLATED_MODULES:
+        extracted = extract_from_file("python", ROOT / module, keywords=KEYWORDS)
+        found.update(message for _line, message, _comments, _context in extracted)
+    return found | set(REFERRAL_LABELS.values()) | set(STATUS_LABELS.values()) | set(FIELD_LABELS.values())
+
+
+def test_the_extraction_finds_the_texts_of_every_place() -> None:
+    found = _source_texts()
+    assert {"Plus de résultats", "Heures", "dessert {place} (territoire : {areas})", "catégorie"} <= found
+    assert "(pièce jointe : {filename})" in found
 
 
 def test_every_text_has_an_english_translation() -> None:
@@ -27,6 +40,18 @@ def test_every_text_has_an_english_translation() -> None:
 def test_placeholders_survive_translation() -> None:
     english = texts_for("en")
     assert english("Je n'ai rien trouvé de sûr pour « {question} ».", question="x") == 'I found nothing reliable for "x".'
+
+
+def test_every_translation_keeps_the_placeholders_of_its_text() -> None:
+    english = texts_for("en")
+    for message in _source_texts():
+        values = {name: name.upper() for name in _placeholders(message)}
+        assert _placeholders(english(message)) == _placeholders(message), message
+        english(message, **values)
+
+
+def _placeholders(message: str) -> set[str]:
+    return {name for _, name, _, _ in Formatter().parse(message) if name}
 
 
 def test_unknown_language_falls_back_to_french() -> None:
