@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import re
 import time
+from collections import defaultdict
 from importlib import resources
 from pathlib import Path
 
@@ -276,3 +278,121 @@ def test_find_in_text_is_fast(gazetteer: Gazetteer) -> None:
     for _ in range(runs):
         gazetteer.find_in_text(query)
     assert (time.perf_counter() - began) / runs < 0.002
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "inside"),
+    [
+        ("banque alimentaire rimouski", "10043", "R01"),
+        ("CLSC Hochelaga", "A-mercier-hochelaga-maisonneuve", "66023"),
+        ("Hochelaga-Maisonneuve", "A-mercier-hochelaga-maisonneuve", "66023"),
+        ("centre de femmes Vieux-Montréal", "A-ville-marie", "66023"),
+        ("popote roulante Saint-Henri", "S-saint-henri", "66023"),  # the Montréal quartier, listed first
+        ("municipalité de Saint-Henri", "19068", "MRC190"),  # the one in Bellechasse
+        ("comptoir alimentaire à Saint-Michel", "S-saint-michel-montreal", "66023"),
+        ("aide à Chomedey", "S-chomedey", "R13"),
+        ("cuisine collective Lachenaie", "S-lachenaie", "64008"),
+        ("friperie 3R", "T-trois-rivieres", "R04"),
+        ("dépannage alimentaire Cap-de-la-Madeleine", "S-cap-de-la-madeleine", "T-trois-rivieres"),
+        ("logement Saint-Jean-Chrysostome", "S-saint-jean-chrysostome", "T-levis"),
+        ("maison des jeunes Aylmer", "S-aylmer", "T-gatineau"),
+        ("secteur Gatineau", "S-gatineau", "T-gatineau"),
+        ("aide alimentaire Gatineau", "T-gatineau", "R07"),
+        ("soupe populaire Sept-Îles", "97007", "R09"),
+        ("hébergement d'urgence Val-d'Or", "89008", "R08"),
+        ("transport bénévole Saint-Raymond", "34128", "MRC340"),
+        ("banque alimentaire Saint-Lambert-de-Lauzon", "26070", "R12"),
+        ("aide à domicile Beauceville", "27028", "MRC270"),
+        ("hébergement Vaudreuil", "71083", "R16"),
+        ("ressources à Napierville", "68030", "MRC680"),
+        ("aide à Wendake", "M-wendake", "R03"),
+        ("popote Blanc-Sablon", "98005", "MRC982"),
+    ],
+)
+def test_find_in_text_across_quebec(gazetteer: Gazetteer, query: str, expected: str, inside: str) -> None:
+    assert found(gazetteer, query) == [expected]
+    assert gazetteer.covers(inside, expected)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("rue Sainte-Catherine", []),  # street names are ambiguous place names
+        ("2105, rue Saint-Dominique", []),
+        ("métro D'Iberville", []),
+        ("refuge à Sainte-Catherine", ["67030"]),
+        ("une nouvelle ressource", []),  # ordinary words are ambiguous place names
+        ("aide à Nouvelle", ["06020"]),
+        ("les cèdres du jardin", []),
+        ("comptoir Saint-Vincent-de-Paul", []),  # names that mostly mean something else are left out
+        ("dons à la Saint-Vincent-de-Paul", []),
+        ("aide à la présentation du CV", []),
+        ("rendez-vous à Sainte-Justine", []),
+        ("pensez à l'avenir", []),
+        ("organismes dans la région de Portneuf", ["MRC340"]),  # an MRC keeps its name from a small namesake
+        ("ville de Portneuf", ["34048"]),
+        ("Pontiac", ["MRC840"]),
+        ("Luskville", ["82030"]),
+    ],
+)
+def test_new_names_leave_ordinary_text_alone(gazetteer: Gazetteer, query: str, expected: list[str]) -> None:
+    assert found(gazetteer, query) == expected
+
+
+# Unambiguous names that two places of the same kind share; the loader takes the row listed first.
+KNOWN_HOMONYMS = {("municipalite", "saint isidore"): "26063"}  # Nouvelle-Beauce before Roussillon
+
+
+def test_unambiguous_names_are_unique_within_a_kind(gazetteer: Gazetteer) -> None:
+    labels: defaultdict[tuple[str, str], set[str]] = defaultdict(set)
+    for row in shipped_rows():
+        if row["ambiguous"] != "1":
+            for label in [row["name"], *filter(None, row["alternate_names"].split("|"))]:
+                labels[(row["kind"], to_key(label))].add(row["id"])
+    assert {key for key, ids in labels.items() if len(ids) > 1} == set(KNOWN_HOMONYMS)
+    for (_, key), first in KNOWN_HOMONYMS.items():
+        place = gazetteer.resolve(key)
+        assert place is not None and place.id == first
+
+
+PARENT_KINDS = {
+    "region": {"province"},
+    "mrc": {"region"},
+    "territoire": {"region"},
+    "municipalite": {"mrc", "territoire"},
+    "arrondissement": {"municipalite"},
+    "secteur": {"municipalite", "arrondissement"},
+}
+
+
+def test_shipped_hierarchy_covers_every_region(gazetteer: Gazetteer) -> None:
+    municipalities: defaultdict[str, int] = defaultdict(int)
+    for place in gazetteer:
+        parent = gazetteer.get(place.parent_id) if place.parent_id else None
+        if place.kind == "province":
+            continue
+        assert parent is not None and parent.kind in PARENT_KINDS[place.kind], place
+        if place.kind == "municipalite":
+            municipalities[gazetteer.ancestors(place.id)[-2].id] += 1
+            if not place.id.startswith("M-"):  # a MAMH geographic code: census division, then number
+                assert re.fullmatch(r"\d{5}", place.id), place
+                if parent.kind == "mrc":
+                    assert parent.id[3:5] == place.id[:2], place
+    regions = [place.id for place in gazetteer if place.kind == "region"]
+    assert all(municipalities[region] for region in regions)
+    assert sum(municipalities.values()) >= 600
+    for place in gazetteer:
+        if place.kind == "mrc":
+            assert any(child.kind == "municipalite" for child in gazetteer.children(place.id)), place
+
+
+def test_load_is_fast() -> None:
+    Gazetteer.load()
+    best = min(_timed_load() for _ in range(3))
+    assert best < 0.1
+
+
+def _timed_load() -> float:
+    began = time.perf_counter()
+    Gazetteer.load()
+    return time.perf_counter() - began
