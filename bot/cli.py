@@ -40,8 +40,11 @@ def _settings() -> Settings:
         return Settings()
     except ValidationError as error:
         for problem in error.errors():
-            name = "PASSERELLE_" + "_".join(str(p) for p in problem["loc"]).upper()
-            typer.echo(f"Configuration invalide : {name} : {problem['msg']}", err=True)
+            name = "_".join(str(p) for p in problem["loc"]).upper()
+            if name not in Settings.unprefixed():
+                name = "PASSERELLE_" + name
+            message = str(problem["msg"]).removeprefix("Value error, ")
+            typer.echo(f"Configuration invalide : {name} : {message}", err=True)
         raise typer.Exit(2) from error
 
 
