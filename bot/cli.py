@@ -17,7 +17,6 @@ from bot.settings import Settings
 if TYPE_CHECKING:
     from handlers.context import Context
 
-CLOSE_PLACE, CLOSE_PLACES = 60, 3  # how alike (fuzz.ratio) and how many places to suggest for an unknown one
 app = typer.Typer(help="Passerelle : « qui appeler ? » pour les réseaux communautaires du Québec.",
                   no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="Base de données.", no_args_is_help=True)
@@ -27,6 +26,8 @@ app.add_typer(directory_app, name="directory")
 
 
 class Platform(str, Enum):
+    telegram = "telegram"
+    slack = "slack"
     console = "console"
 
 
@@ -54,14 +55,26 @@ def _err(message: str) -> None:
 
 @app.command()
 def run(platform: Annotated[Platform | None, typer.Option(help="Forcer une plateforme.")] = None) -> None:
-    """Start the bot (the console chat when no platform is configured)."""
+    """Start every platform whose credentials are set (the console chat when none is)."""
     from bot.console import run_console
+    from bot.platforms import ConfigurationError, choose, serve, to_adapters
     from bot.wiring import build
 
+    settings = _settings()
+    try:
+        names = choose(settings, platform.value if platform else None)
+    except ConfigurationError as error:
+        _err(f"Configuration incomplète : {error}")
+        raise typer.Exit(2) from error
+
     async def main() -> None:
-        running = await build(_settings(), say=_err)
+        running = await build(settings, say=_err)
         try:
-            await run_console(running.context)
+            if names == ["console"]:
+                await run_console(running.context)
+            else:
+                adapters = to_adapters(names, settings, running.context, running.keep)
+                await serve(adapters, running.context, settings.http_port, _err)
         finally:
             await running.close()
 
@@ -98,19 +111,13 @@ def ask(
 
 def _check_place(context: Context, place: str) -> None:
     """Stop with exit code 2 when the gazetteer cannot resolve ``place``, naming close places if any."""
-    from rapidfuzz import fuzz, process
-
-    from directory.places import to_key
     from handlers.texts import texts_for
 
     gazetteer = context.search.gazetteer
     if gazetteer.resolve(place) is not None:
         return
     t = texts_for(context.language)
-    keys = {p.name: to_key(p.name) for p in gazetteer}
-    close = [name for _, _, name in process.extract(
-        to_key(place), keys, scorer=fuzz.ratio, score_cutoff=CLOSE_PLACE, limit=CLOSE_PLACES
-    )]
+    close = [p.name for p in gazetteer.similar(place)]
     if close:
         _err(t("Lieu inconnu : « {place} ». Lieux aux noms proches : {names}.",
                place=place, names=", ".join(close)))

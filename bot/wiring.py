@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import migrations
+from bot.delivery import Keep
+from bot.redelivery import to_keep
 from bot.settings import Settings
 from directory.db import create_engine, session_factory
 from directory.places import Gazetteer
@@ -25,6 +27,11 @@ class Running:
 
     context: Context
     engine: AsyncEngine
+
+    @property
+    def keep(self) -> Keep:
+        """Where platforms keep the messages they could not deliver: the outbox, for a later try."""
+        return to_keep(self.context.sessions, self.context.clock)
 
     async def close(self) -> None:
         """Release the database connections."""

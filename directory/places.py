@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from directory.text import STOPWORDS, words
@@ -117,6 +117,7 @@ class Gazetteer:
         self._check_acyclic()
         self._keys = names
         self._longest = max((key.count(" ") + 1 for key in self._keys), default=1)
+        self._similar_keys: dict[str, str] | None = None
         # (word count, length) → keys of that word count within one character of that length
         self._near: dict[tuple[int, int], list[str]] = {}
         for key in self._keys:
@@ -163,6 +164,13 @@ class Gazetteer:
     def get(self, place_id: str) -> Place | None:
         """The place with this id, if any."""
         return self._places.get(place_id)
+
+    def similar(self, name: str, limit: int = 3, cutoff: float = 60) -> list[Place]:
+        """Places whose names look like ``name`` (for "did you mean…" when it resolves to nothing)."""
+        if self._similar_keys is None:
+            self._similar_keys = {p.id: to_key(p.name) for p in self}
+        found = process.extract(to_key(name), self._similar_keys, scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit)
+        return [self._places[place_id] for _, _, place_id in found]
 
     def resolve(self, name: str) -> Place | None:
         """The place a service area or an address city names, or None when nothing is close enough.

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from directory import changelog, details, models, taxonomy
+from directory import changelog, channels, details, models, taxonomy
 from directory.db import Base
 
-MODULES = (models, details, taxonomy, changelog)
+MODULES = (models, details, taxonomy, changelog, channels)
 metadata = Base.metadata

@@ -84,7 +84,7 @@ class Search:
         self, text: str, *, place: str | None = None, default_place: str | None = None, limit: int = 5, offset: int = 0
     ) -> SearchResponse:
         """Services answering ``text``; ``place`` overrides the place read in the text,
-        ``default_place`` applies when the text names none."""
+        ``default_place`` (a place's id or name) applies when the text names none."""
         parsed = parse(text, self.index, self.gazetteer, self.thesaurus)
         where = self._place(parsed, place, default_place)
         scored = score(parsed, self.index)
@@ -125,7 +125,9 @@ class Search:
             return self.gazetteer.resolve(place)
         if parsed.places:
             return parsed.places[0].place
-        return self.gazetteer.resolve(default_place) if default_place else None
+        if not default_place:
+            return None
+        return self.gazetteer.get(default_place) or self.gazetteer.resolve(default_place)
 
     def suggestions(self, parsed: ParsedQuery, limit: int = 4) -> list[str]:
         """Categories of the directory nearest to the question, for when nothing fits."""

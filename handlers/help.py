@@ -14,6 +14,9 @@ async def show(incoming: Incoming, context: Context) -> list[Reply]:
         t("**Passerelle** trouve qui appeler dans le réseau, avec le téléphone et comment référer."),
         t("- **/qui** <besoin> : des services pour un besoin, par exemple « /qui dépannage alimentaire Jonquière »"),
         t("- **/org** <nom> : la fiche d'un organisme et ses services, par exemple « /org Le Transit »"),
+        t("- **/lieu** <lieu> : le lieu des recherches de cette conversation quand la question n'en nomme pas, "
+          "par exemple « /lieu Jonquière » (« /lieu aucun » pour le retirer)"),
+        t("- **/langue** fr|en : la langue des réponses dans cette conversation"),
         t("- **/aide** : ce message (aussi /start)"),
         t("En privé, écrivez simplement le besoin : « répit pour une maman, bébé de 6 mois, Chicoutimi »."),
         t("Précisez l'âge et le lieu si vous les connaissez : la réponse en tient compte."),

@@ -35,6 +35,7 @@ class Incoming:
     button_data: str | None = None
     locale: str = "fr"
     private: bool = True
+    default_place: str | None = None  # the chat's own place (/lieu), used when a question names none
 
 
 @dataclass(frozen=True, slots=True)

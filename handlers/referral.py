@@ -55,7 +55,9 @@ async def answer(
 ) -> list[Reply]:
     """One reply: the cards of a page of results, or an honest "rien trouvé" with what to try."""
     t = texts_for(incoming.locale)
-    response = context.search.search(question, place=place, limit=limit, offset=offset)
+    response = context.search.search(
+        question, place=place, default_place=incoming.default_place, limit=limit, offset=offset
+    )
     intro = []
     if response.query.crisis and offset == 0:
         intro.append(t(

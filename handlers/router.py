@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 
+from handlers import channels, organizations, referral
 from handlers import help as help_
-from handlers import organizations, referral
 from handlers.context import Context
 from handlers.markup import escape
 from handlers.messages import Incoming, Reply
@@ -22,6 +23,8 @@ COMMANDS: dict[str, Handler] = {
     "aide": help_.show,
     "help": help_.show,
     "start": help_.show,
+    "lieu": channels.set_place,
+    "langue": channels.set_language,
 }
 BUTTONS: dict[str, Handler] = {
     referral.MORE_PREFIX: referral.more,
@@ -41,6 +44,11 @@ def split_command(text: str) -> tuple[str | None, str]:
 async def dispatch(incoming: Incoming, context: Context) -> list[Reply]:
     """The replies to ``incoming``; an unexpected error becomes an apology, never a crash."""
     t = texts_for(incoming.locale)
+    try:
+        incoming = await channels.with_choices(incoming, context)
+        t = texts_for(incoming.locale)
+    except Exception:  # without the chat's choices the bot still answers, with the defaults
+        log.exception("could not read the choices of chat %s", incoming.chat)
     try:
         return await _route(incoming, context)
     except Exception:
@@ -66,7 +74,4 @@ async def _route(incoming: Incoming, context: Context) -> list[Reply]:
 
 
 def _as_question(incoming: Incoming) -> Incoming:
-    return Incoming(
-        chat=incoming.chat, user_id=incoming.user_id, text=incoming.text, command="qui",
-        args=incoming.text, locale=incoming.locale, private=incoming.private,
-    )
+    return dataclasses.replace(incoming, command="qui", args=incoming.text)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from alembic import context
 
-import directory.schema
+import scheduler.schema
 from migrations import sync_engine
 
 config = context.config
-target_metadata = directory.schema.metadata
+target_metadata = scheduler.schema.metadata
 
 
 def run_migrations_online() -> None:

@@ -1,0 +1,9 @@
+"""Every table of Passerelle, registered on ``Base.metadata`` by importing this module."""
+
+from __future__ import annotations
+
+from directory import schema as directory_schema
+from scheduler import outbox
+
+MODULES = (*directory_schema.MODULES, outbox)
+metadata = directory_schema.metadata
