@@ -12,5 +12,7 @@ RUN pip install --no-cache-dir . && useradd --create-home passerelle && mkdir /d
 USER passerelle
 ENV PASSERELLE_DATABASE_URL=sqlite:////data/passerelle.db
 VOLUME /data
+# Telegram webhook and Slack HTTP events (GET /healthz answers while the bot runs).
+EXPOSE 3000
 ENTRYPOINT ["passerelle"]
 CMD ["run"]

@@ -57,7 +57,7 @@ def _err(message: str) -> None:
 def run(platform: Annotated[Platform | None, typer.Option(help="Forcer une plateforme.")] = None) -> None:
     """Start every platform whose credentials are set (the console chat when none is)."""
     from bot.console import run_console
-    from bot.platforms import ConfigurationError, choose, serve, to_adapters
+    from bot.platforms import ConfigurationError, StartError, choose, serve, to_adapters
     from bot.wiring import build
 
     settings = _settings()
@@ -78,7 +78,11 @@ def run(platform: Annotated[Platform | None, typer.Option(help="Forcer une plate
         finally:
             await running.close()
 
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    except StartError as error:
+        _err(f"Démarrage impossible : {error}")
+        raise typer.Exit(2) from error
 
 
 @app.command()

@@ -61,7 +61,7 @@ class Delivery:
                 return True
             except RateLimited as limited:
                 error = str(limited)
-                if limited.retry_after > self.longest_rate_wait:
+                if limited.retry_after > self.longest_rate_wait or attempt == self.attempts:
                     break
                 await self.sleep(limited.retry_after)
             except Unavailable as failure:

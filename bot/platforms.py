@@ -22,6 +22,10 @@ class ConfigurationError(Exception):
     """Credentials missing or incomplete for a platform: one line says which and how."""
 
 
+class StartError(Exception):
+    """A platform refused to start (token refused, server unreachable): one line says which."""
+
+
 class Adapter(Protocol):
     """What ``serve`` needs of a platform adapter."""
 
@@ -104,8 +108,11 @@ async def serve(
     runner: web.AppRunner | None = None
     sweeping: asyncio.Task[None] | None = None
     try:
-        for adapter in adapters.values():
-            await adapter.start()
+        for name, adapter in adapters.items():
+            try:
+                await adapter.start()
+            except Exception as error:
+                raise StartError(f"{name} : {error}") from error
             started.append(adapter)
         routes = [route for adapter in started for route in adapter.routes()]
         if routes:

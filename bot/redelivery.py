@@ -39,12 +39,18 @@ async def resend_due(
             await outbox.mark_failed(sessions, message.id, f"{message.platform} n'est pas démarré", now)
             continue
         chat = ChatRef(message.platform, message.chat_id, message.thread_id)  # type: ignore[arg-type]
-        once = dataclasses.replace(delivery, keep=None)
-        if await once.send(chat, to_reply(message.payload)):
+        failures: list[str] = []
+
+        async def note(_chat: ChatRef, _reply: Reply, error: str, failures: list[str] = failures) -> None:
+            failures.append(error)
+
+        if await dataclasses.replace(delivery, keep=note).send(chat, to_reply(message.payload)):
             await outbox.mark_sent(sessions, message.id, now)
             delivered += 1
-        else:
-            await outbox.mark_failed(sessions, message.id, "nouvel échec d'envoi", now)
+        elif failures:  # failed for now: try again later
+            await outbox.mark_failed(sessions, message.id, failures[-1], now)
+        else:  # refused for good (chat gone, bot removed): no use trying again
+            await outbox.abandon(sessions, message.id, "refusé par la plateforme", now)
     return delivered
 
 

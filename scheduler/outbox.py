@@ -139,3 +139,13 @@ async def mark_failed(
         else:
             message.status = PENDING
             message.due_at = now + RETRY_DELAYS[message.attempts - 1]
+
+
+async def abandon(sessions: async_sessionmaker[AsyncSession], message_id: uuid.UUID, error: str, now: dt.datetime) -> None:
+    """Give up on a message the platform refused for good (it stays, for the record)."""
+    async with sessions.begin() as session:
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id)
+            .values(status=ABANDONED, last_error=error[:2000], claimed_until=None, due_at=now)
+        )

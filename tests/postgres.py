@@ -5,7 +5,9 @@ Register it with ``pytest_plugins = ["tests.postgres"]``. It provides:
 - ``postgres_server`` (session): base SQLAlchemy URL of a fresh cluster on 127.0.0.1;
 - ``postgres_url`` (function): URL of a new, empty database dropped after the test;
 - ``database_url`` (function, parametrized ``sqlite`` / ``postgresql``): tests that
-  take it run on both back ends.
+  take it run on both back ends;
+- ``migrated_database`` (module, parametrized the same way): one database migrated to
+  the newest revision per back end and test module, for tests that empty what they use.
 
 Without ``initdb`` / ``pg_ctl`` the PostgreSQL tests are skipped, except when the
 ``CI`` environment variable is set: there they fail, they never skip.
@@ -28,6 +30,8 @@ from pathlib import Path
 import psycopg
 import pytest
 from psycopg import sql
+
+import migrations
 
 MISSING = "PostgreSQL binaries (initdb, pg_ctl) not found: install postgresql to run these tests"
 _database_numbers = itertools.count(1)
@@ -179,3 +183,26 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path}/passerelle.db"
     return str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"], ids=["sqlite", "postgresql"])
+def migrated_database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """URL of a database migrated to the newest revision, once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('migrated')}/passerelle.db"
+        migrations.upgrade(url)
+        yield url
+        return
+    server = str(request.getfixturevalue("postgres_server"))
+    name = f"migrated_{next(_database_numbers)}"
+    with psycopg.connect(to_libpq(server), autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        url = server.rsplit("/", 1)[0] + f"/{name}"
+        migrations.upgrade(url)
+        yield url
+    finally:
+        with psycopg.connect(to_libpq(server), autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))

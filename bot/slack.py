@@ -1,0 +1,281 @@
+"""The Slack adapter: slash commands, mentions, direct messages and buttons, with slack-bolt.
+
+Socket Mode when an app token is set; otherwise HTTP mode, where ``routes()`` gives the
+``POST /slack/events`` route for the shared web server and the signing secret checks
+every request. Each request is acknowledged at once and answered after. Every reply
+goes through ``outbox`` (``chat.postMessage``), which honours rate limits and retries.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from functools import partial
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.errors import SlackApiError, SlackRequestError
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
+
+from bot.delivery import Delivery, Keep, RateLimited, Rejected, Sleep, Unavailable
+from bot.settings import Settings
+from bot.slack_render import ACTION_PREFIX, to_messages
+from handlers.context import Context
+from handlers.messages import ChatRef, Incoming, Reply
+from handlers.router import dispatch, split_command
+from handlers.texts import texts_for
+
+log = logging.getLogger(__name__)
+
+DEFAULT_API_URL = "https://slack.com/api/"
+EVENTS_PATH = "/slack/events"
+ACTION_ID = re.compile(rf"^{re.escape(ACTION_PREFIX)}\d+$")
+CALL_TIMEOUT = 30.0  # seconds for one Web API call
+STOP_GRACE = 5.0  # seconds given to answers under way when stopping
+TRANSIENT = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout"})
+UNREACHABLE = frozenset({"not_in_channel", "channel_not_found"})  # the bot may not post there
+PROGRESS_KEPT = 256  # replies whose parts were partly sent, remembered so a retry does not repeat them
+_CONTROL = re.compile(r"<([^<>]*)>")
+
+Step = Callable[[], Awaitable[Any]]
+
+
+class SlackStartError(Exception):
+    """Slack refused the credentials at start (the message says which and why)."""
+
+
+class SlackAdapter:
+    """Passerelle on Slack: the bolt app, its Socket Mode connection or HTTP route, and the outbox."""
+
+    def __init__(self, settings: Settings, context: Context, *, keep: Keep | None = None,
+                 sleep: Sleep = asyncio.sleep) -> None:
+        if settings.slack_bot_token is None:
+            raise ValueError("SLACK_BOT_TOKEN manquant")
+        self.socket_mode = settings.slack_app_token is not None
+        if not self.socket_mode and settings.slack_signing_secret is None:
+            raise ValueError("SLACK_APP_TOKEN (Socket Mode) ou SLACK_SIGNING_SECRET (mode HTTP) manquant")
+        self.settings = settings
+        self.context = context
+        self.bot_user_id = ""
+        self.outbox = Delivery(self._post, keep=keep, sleep=sleep)
+        self.client = AsyncWebClient(
+            token=settings.slack_bot_token.get_secret_value(),
+            base_url=settings.slack_api_url or DEFAULT_API_URL,
+            timeout=int(CALL_TIMEOUT),
+            retry_handlers=[],  # ``outbox`` does the retrying
+        )
+        secret = settings.slack_signing_secret
+        self.app = AsyncApp(name="passerelle", client=self.client,
+                            signing_secret=secret.get_secret_value() if secret else "")
+        self.app.command(re.compile(r"^/"))(self._on_request)
+        self.app.event("app_mention")(self._on_request)
+        self.app.event("message")(self._on_request)
+        self.app.action(ACTION_ID)(self._on_request)
+        self._socket: AsyncSocketModeHandler | None = None
+        self._working: set[asyncio.Task[Any]] = set()
+        self._progress: OrderedDict[tuple[ChatRef, Reply], int] = OrderedDict()
+        self._unreachable: set[str] = set()
+
+    async def start(self) -> None:
+        """Check the token (learning the bot's user id), then connect Socket Mode when configured."""
+        self.client.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=CALL_TIMEOUT))
+        try:
+            identity = await self._check("SLACK_BOT_TOKEN", self.client.auth_test())
+            self.bot_user_id = str(identity["user_id"])
+            if self.settings.slack_app_token is not None:
+                await self._connect(self.settings.slack_app_token.get_secret_value())
+        except SlackStartError:
+            await self.stop()
+            raise
+        log.info("Slack : connecté comme %s (%s), %s", identity.get("user"), self.bot_user_id,
+                 "Socket Mode" if self.socket_mode else f"HTTP sur {EVENTS_PATH}")
+
+    async def _connect(self, app_token: str) -> None:
+        opened = await self._check("SLACK_APP_TOKEN", self.client.apps_connections_open(app_token=app_token))
+        self._socket = AsyncSocketModeHandler(self.app, app_token, web_client=self.client)
+        self._socket.client.wss_uri = str(opened["url"])
+        await self._socket.connect_async()
+
+    async def stop(self) -> None:
+        """Disconnect, give the answers under way a moment to go out, then close the connections."""
+        if self._socket is not None:
+            await self._socket.close_async()
+            self._socket = None
+        if self._working:
+            _, late = await asyncio.wait(set(self._working), timeout=STOP_GRACE)
+            for task in late:
+                task.cancel()
+        if self.client.session is not None:
+            await self.client.session.close()
+            self.client.session = None
+
+    def routes(self) -> list[web.RouteDef]:
+        """The HTTP route Slack posts events to (none in Socket Mode), for the shared web server."""
+        if self.socket_mode:
+            return []
+        return [web.post(EVENTS_PATH, self._on_http)]
+
+    async def _on_http(self, request: web.Request) -> web.Response:
+        response = await self.app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(response)
+
+    async def _check(self, variable: str, call: Awaitable[AsyncSlackResponse]) -> AsyncSlackResponse:
+        try:
+            return await call
+        except SlackApiError as error:
+            raise SlackStartError(f"Slack refuse {variable} : {_error_code(error)}") from error
+        except (TimeoutError, aiohttp.ClientError) as error:
+            raise SlackStartError(f"Slack injoignable ({self.client.base_url}) : {error}") from error
+
+    async def _on_request(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond | None) -> None:
+        """Every listener: acknowledge at once, then answer in a task of its own."""
+        await ack()
+        incoming = to_incoming(body, self.context.language)
+        if incoming is not None:
+            task = asyncio.create_task(self._answer(incoming, respond))
+            self._working.add(task)
+            task.add_done_callback(self._working.discard)
+
+    async def _answer(self, incoming: Incoming, respond: AsyncRespond | None) -> None:
+        try:
+            for reply in await dispatch(incoming, self.context):
+                delivered = await self.outbox.send(incoming.chat, reply)
+                if not delivered and respond is not None and incoming.chat.chat_id in self._unreachable:
+                    await self._answer_privately(respond, reply)
+        except Exception:  # one failed answer never stops the bot
+            log.exception("answer to %s in Slack chat %s failed", incoming.user_id, incoming.chat.chat_id)
+
+    async def _answer_privately(self, respond: AsyncRespond, reply: Reply) -> None:
+        """Where the bot may not post, the person who asked still gets the answer, for their eyes only."""
+        for message in to_messages(reply, texts_for(self.context.language)):
+            try:
+                await respond(text=message.text, blocks=message.blocks, response_type="ephemeral",
+                              replace_original=False)
+            except (TimeoutError, aiohttp.ClientError) as error:
+                log.warning("private answer through response_url failed: %s", error)
+
+    async def _post(self, chat: ChatRef, reply: Reply) -> None:
+        """The outbox transport: post every part of ``reply`` once, resuming where a failure stopped it."""
+        key = (chat, reply)
+        steps = self._steps(chat, reply)
+        try:
+            for index in range(self._progress.get(key, 0), len(steps)):
+                await steps[index]()
+                self._progress[key] = index + 1
+                self._progress.move_to_end(key)
+                while len(self._progress) > PROGRESS_KEPT:
+                    self._progress.popitem(last=False)
+        except SlackApiError as error:
+            failure = to_failure(error)
+            if isinstance(failure, Rejected):
+                self._progress.pop(key, None)
+                if _error_code(error) in UNREACHABLE:
+                    self._unreachable.add(chat.chat_id)
+            raise failure from error
+        except (TimeoutError, aiohttp.ClientError, SlackRequestError) as error:
+            raise Unavailable(str(error) or type(error).__name__) from error
+        self._progress.pop(key, None)
+        self._unreachable.discard(chat.chat_id)
+
+    def _steps(self, chat: ChatRef, reply: Reply) -> list[Step]:
+        common = {"channel": chat.chat_id, "thread_ts": chat.thread_id}
+        steps: list[Step] = [
+            partial(self.client.chat_postMessage, **common, text=message.text, blocks=message.blocks,
+                    unfurl_links=False, unfurl_media=False, link_names=False, parse="none")
+            for message in to_messages(reply, texts_for(self.context.language))
+        ]
+        steps += [
+            partial(self.client.files_upload_v2, **common, file=attachment.content,
+                    filename=attachment.filename, title=attachment.filename)
+            for attachment in reply.attachments
+        ]
+        return steps
+
+
+def to_failure(error: SlackApiError) -> RateLimited | Unavailable | Rejected:
+    """A Web API error as the shared send path sees it: wait, retry later, or give up."""
+    status = error.response.status_code
+    code = _error_code(error)
+    if status == 429 or code == "ratelimited":
+        return RateLimited(_seconds(error.response.headers.get("Retry-After")), code or "ratelimited")
+    if status >= 500 or code in TRANSIENT:
+        return Unavailable(code or f"HTTP {status}")
+    return Rejected(code or f"HTTP {status}")
+
+
+def _error_code(error: SlackApiError) -> str:
+    data = error.response.data
+    return str(data.get("error") or "") if isinstance(data, dict) else ""
+
+
+def _seconds(value: str | None) -> float:
+    try:
+        return max(float(value or 1), 0.0)
+    except ValueError:
+        return 1.0
+
+
+def to_incoming(body: dict[str, Any], locale: str) -> Incoming | None:
+    """What a person sent, from a slash command, an event or a button press; None for what we ignore."""
+    if "command" in body:
+        channel = str(body.get("channel_id", ""))
+        command = str(body["command"]).lstrip("/").lower()
+        args = to_plain_text(str(body.get("text", "")))
+        return Incoming(ChatRef("slack", channel), str(body.get("user_id", "")), f"/{command} {args}".strip(),
+                        command, args, locale=locale, private=channel.startswith("D"))
+    if body.get("type") == "block_actions":
+        return _button(body, locale)
+    if body.get("type") == "event_callback":
+        return _event(body.get("event") or {}, locale)
+    return None
+
+
+def _button(body: dict[str, Any], locale: str) -> Incoming | None:
+    actions = body.get("actions") or []
+    container = body.get("container") or {}
+    channel = str((body.get("channel") or {}).get("id") or container.get("channel_id") or "")
+    if not actions or not channel or "value" not in actions[0]:
+        return None
+    thread = (body.get("message") or {}).get("thread_ts") or container.get("thread_ts")
+    return Incoming(ChatRef("slack", channel, thread), str((body.get("user") or {}).get("id", "")),
+                    button_data=str(actions[0]["value"]), locale=locale, private=channel.startswith("D"))
+
+
+def _event(event: dict[str, Any], locale: str) -> Incoming | None:
+    if event.get("bot_id") or event.get("subtype") or not event.get("user"):
+        return None
+    channel = str(event.get("channel", ""))
+    chat = ChatRef("slack", channel, event.get("thread_ts"))
+    text = to_plain_text(str(event.get("text", "")))
+    command, args = split_command(text)
+    if event.get("type") == "app_mention" and not channel.startswith("D"):  # in a DM, message.im answers
+        if command is None:
+            command, args = "qui", text
+        return Incoming(chat, str(event["user"]), text, command, args, locale=locale, private=False)
+    if event.get("type") == "message" and event.get("channel_type") == "im":
+        return Incoming(chat, str(event["user"]), text, command, args, locale=locale, private=True)
+    return None
+
+
+def to_plain_text(text: str) -> str:
+    """Slack message text as the person typed it: mentions dropped, links as their label, entities decoded."""
+
+    def control(match: re.Match[str]) -> str:
+        target, _, label = match[1].partition("|")
+        if target.startswith(("@", "!")):
+            return ""
+        if target.startswith("#"):
+            return f"#{label}" if label else ""
+        return label or target.removeprefix("mailto:")
+
+    plain = _CONTROL.sub(control, text)
+    plain = plain.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return " ".join(plain.split())

@@ -1,0 +1,252 @@
+"""A fake Slack on 127.0.0.1: the Web API methods Passerelle calls, file uploads, response URLs and a
+Socket Mode websocket, with every call recorded and failures injected on demand."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+BOT_USER_ID = "UPASSERELLE"
+BOT_ID = "BPASSERELLE"
+TEAM_ID = "T0RESEAU"
+APP_ID = "A0PASSERELLE"
+SECTION_LIMIT, BLOCKS_LIMIT, ELEMENTS_LIMIT, LABEL_LIMIT, VALUE_LIMIT = 3000, 50, 25, 75, 2000
+
+
+@dataclass(slots=True)
+class Call:
+    """One Web API call: the method, its arguments, the token used and whether it was answered ok."""
+
+    method: str
+    args: dict[str, Any]
+    token: str
+    status: int
+    ok: bool
+
+
+@dataclass(slots=True)
+class Failure:
+    """The answer to give a coming call instead of the real one."""
+
+    status: int
+    error: str
+    retry_after: float | None = None
+
+
+@dataclass(slots=True)
+class FakeSlack:
+    """The fake server; ``start()`` it, point ``SLACK_API_URL`` at ``api_url``, ``close()`` it."""
+
+    calls: list[Call] = field(default_factory=list)
+    acks: list[dict[str, Any]] = field(default_factory=list)
+    responses: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    uploads: dict[str, bytes] = field(default_factory=dict)
+    refused: dict[str, str] = field(default_factory=dict)  # channel -> error of chat.postMessage there
+    base: str = ""
+    _failures: dict[str, list[Failure | None]] = field(default_factory=dict)
+    _held: dict[str, asyncio.Event] = field(default_factory=dict)
+    _socket: web.WebSocketResponse | None = None
+    _runner: web.AppRunner | None = None
+    _numbers: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    @property
+    def api_url(self) -> str:
+        """The Web API base, as ``SLACK_API_URL``."""
+        return f"{self.base}/api/"
+
+    def response_url(self, name: str) -> str:
+        """A response URL whose posts are recorded in ``responses`` under ``name``."""
+        return f"{self.base}/response/{name}"
+
+    async def start(self) -> None:
+        """Listen on a free port of 127.0.0.1."""
+        app = web.Application()
+        app.router.add_post("/api/{method}", self._api)
+        app.router.add_post("/upload/{file_id}", self._upload)
+        app.router.add_post("/response/{name}", self._response)
+        app.router.add_get("/socket", self._websocket)
+        self._runner = web.AppRunner(app, shutdown_timeout=1)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        host, port = self._runner.addresses[0][:2]
+        self.base = f"http://{host}:{port}"
+
+    async def close(self) -> None:
+        """Stop listening."""
+        if self._socket is not None:
+            await self._socket.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    def fail_next(self, method: str, status: int, *, count: int = 1, skip: int = 0, error: str = "",
+                  retry_after: float | None = None) -> None:
+        """Answer ``count`` calls of ``method``, after ``skip`` normal ones, with ``status`` (429 with
+        ``Retry-After``, 5xx, or 200 with ``{"ok": false, "error": error}``)."""
+        error = error or ("ratelimited" if status == 429 else "internal_error")
+        failure = Failure(status, error, retry_after)
+        self._failures.setdefault(method, []).extend([None] * skip + [failure] * count)
+
+    def hold(self, method: str) -> asyncio.Event:
+        """Keep calls of ``method`` waiting until the returned event is set."""
+        self._held[method] = asyncio.Event()
+        return self._held[method]
+
+    def delivered(self, method: str = "chat.postMessage") -> list[Call]:
+        """The calls of ``method`` answered ok."""
+        return [call for call in self.calls if call.method == method and call.ok]
+
+    async def wait_for(self, condition: Callable[[], bool], timeout: float = 5.0) -> None:
+        """Wait until ``condition()`` holds; fail after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                raise AssertionError("the fake Slack did not see what was expected in time")
+            await asyncio.sleep(0.005)
+
+    async def wait_delivered(self, count: int, method: str = "chat.postMessage") -> list[Call]:
+        """The first ``count`` ok calls of ``method``, once there are that many."""
+        await self.wait_for(lambda: len(self.delivered(method)) >= count)
+        return self.delivered(method)[:count]
+
+    async def send_envelope(self, kind: str, payload: dict[str, Any]) -> str:
+        """Push a Socket Mode envelope (``slash_commands``, ``events_api``, ``interactive``); its id."""
+        await self.wait_for(lambda: self._socket is not None and not self._socket.closed)
+        assert self._socket is not None
+        envelope_id = f"envelope-{next(self._numbers)}"
+        await self._socket.send_json({
+            "envelope_id": envelope_id, "type": kind, "payload": payload,
+            "accepts_response_payload": kind != "events_api",
+            **({"retry_attempt": 0, "retry_reason": ""} if kind == "events_api" else {}),
+        })
+        return envelope_id
+
+    async def wait_ack(self, envelope_id: str) -> dict[str, Any]:
+        """The acknowledgement of ``envelope_id``, once it came back over the websocket."""
+        await self.wait_for(lambda: any(ack.get("envelope_id") == envelope_id for ack in self.acks))
+        return next(ack for ack in self.acks if ack.get("envelope_id") == envelope_id)
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args = await _arguments(request)
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ") or str(args.pop("token", ""))
+        if method in self._held:
+            await self._held[method].wait()
+        failure = self._failures[method].pop(0) if self._failures.get(method) else None
+        if failure is not None:
+            self.calls.append(Call(method, args, token, failure.status, False))
+            return _failure(failure)
+        body = self._answer(method, args, token)
+        self.calls.append(Call(method, args, token, 200, bool(body["ok"])))
+        return web.json_response(body)
+
+    def _answer(self, method: str, args: dict[str, Any], token: str) -> dict[str, Any]:
+        if method == "apps.connections.open":
+            if not token.startswith("xapp-"):
+                return {"ok": False, "error": "not_allowed_token_type"}
+            return {"ok": True, "url": self.base.replace("http://", "ws://") + "/socket"}
+        if not token.startswith("xoxb-"):
+            return {"ok": False, "error": "not_authed"}
+        if method == "auth.test":
+            return {"ok": True, "url": "https://reseau.example.slack.com/", "team": "Réseau",
+                    "user": "passerelle", "team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": BOT_ID,
+                    "is_enterprise_install": False}
+        if method == "chat.postMessage":
+            return self._post_message(args)
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._numbers)}"
+            return {"ok": True, "upload_url": f"{self.base}/upload/{file_id}", "file_id": file_id}
+        if method == "files.completeUploadExternal":
+            files = json.loads(args.get("files", "[]"))
+            missing = [f["id"] for f in files if f["id"] not in self.uploads]
+            if missing or not args.get("channel_id"):
+                return {"ok": False, "error": "invalid_arguments"}
+            return {"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")} for f in files]}
+        return {"ok": False, "error": "unknown_method"}
+
+    def _post_message(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel", ""))
+        if not channel:
+            return {"ok": False, "error": "channel_not_found"}
+        if channel in self.refused:
+            return {"ok": False, "error": self.refused[channel]}
+        if not args.get("text") and not args.get("blocks"):
+            return {"ok": False, "error": "no_text"}
+        if problem := block_problem(args.get("blocks") or []):
+            return {"ok": False, "error": "invalid_blocks", "errors": [problem]}
+        ts = f"{time.time():.6f}"
+        return {"ok": True, "channel": channel, "ts": ts,
+                "message": {"type": "message", "ts": ts, "bot_id": BOT_ID, "text": args.get("text", ""),
+                            "blocks": args.get("blocks") or [], **_thread(args)}}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        self.uploads[request.match_info["file_id"]] = await request.read()
+        return web.Response(text=f"OK - {len(self.uploads[request.match_info['file_id']])}")
+
+    async def _response(self, request: web.Request) -> web.Response:
+        self.responses.append((request.match_info["name"], await request.json()))
+        return web.Response(text="ok")
+
+    async def _websocket(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        await socket.send_json({"type": "hello", "num_connections": 1, "connection_info": {"app_id": APP_ID},
+                                "debug_info": {"host": "fake-slack", "approximate_connection_time": 3600}})
+        self._socket = socket
+        async for message in socket:
+            if message.type == aiohttp.WSMsgType.TEXT:
+                self.acks.append(json.loads(message.data))
+        return socket
+
+
+def block_problem(blocks: list[dict[str, Any]]) -> str:
+    """What Slack would refuse in ``blocks`` (limits and unique action ids), or ""."""
+    if len(blocks) > BLOCKS_LIMIT:
+        return f"more than {BLOCKS_LIMIT} blocks"
+    action_ids: list[str] = []
+    for block in blocks:
+        texts = [block["text"]] if "text" in block else []
+        texts += block.get("elements", []) if block["type"] == "context" else []
+        for text in texts:
+            if not 1 <= len(text["text"]) <= SECTION_LIMIT:
+                return f"text of {len(text['text'])} characters"
+        if block["type"] == "actions":
+            if len(block["elements"]) > ELEMENTS_LIMIT:
+                return f"more than {ELEMENTS_LIMIT} elements"
+            for element in block["elements"]:
+                if len(element["text"]["text"]) > LABEL_LIMIT or len(element["value"]) > VALUE_LIMIT:
+                    return "button label or value too long"
+                action_ids.append(element["action_id"])
+    if len(action_ids) != len(set(action_ids)):
+        return "duplicate action_id"
+    return ""
+
+
+async def _arguments(request: web.Request) -> dict[str, Any]:
+    args: dict[str, Any] = dict(request.query)
+    if request.content_type == "application/json":
+        args.update(await request.json())
+    elif request.can_read_body:
+        args.update(await request.post())
+    if isinstance(args.get("blocks"), str):
+        args["blocks"] = json.loads(args["blocks"])
+    return args
+
+
+def _thread(args: dict[str, Any]) -> dict[str, Any]:
+    return {"thread_ts": args["thread_ts"]} if args.get("thread_ts") else {}
+
+
+def _failure(failure: Failure) -> web.Response:
+    if failure.status >= 500:
+        return web.Response(status=failure.status, text="<html>bad gateway</html>", content_type="text/html")
+    headers = {"Retry-After": f"{failure.retry_after:g}"} if failure.retry_after is not None else {}
+    return web.json_response({"ok": False, "error": failure.error}, status=failure.status, headers=headers)

@@ -1,0 +1,1 @@
+"""Tests of scheduled things and the outbox."""

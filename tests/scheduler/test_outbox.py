@@ -1,0 +1,199 @@
+"""The outbox on SQLite and PostgreSQL: keep, claim once, mark sent or failed, abandon, reclaim."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+import migrations
+from directory.db import create_engine, session_factory
+from scheduler import outbox
+from scheduler.outbox import CLAIM_TIMEOUT, RETRY_DELAYS, Addressed, OutboxMessage
+
+
+T0 = dt.datetime(2025, 3, 10, 14, 0, tzinfo=dt.UTC)
+SECOND = dt.timedelta(seconds=1)
+PAYLOAD = {"text": "**Rappel** : table de concertation jeudi", "cards": [], "buttons": [], "attachments": []}
+Sessions = async_sessionmaker[AsyncSession]
+
+
+@pytest.fixture
+def url(migrated_database: str) -> str:
+    """The module's migrated database (SQLite, then PostgreSQL), its outbox emptied."""
+    engine = migrations.sync_engine(migrated_database)
+    try:
+        with engine.begin() as connection:
+            connection.execute(delete(OutboxMessage))
+    finally:
+        engine.dispose()
+    return migrated_database
+
+
+@pytest_asyncio.fixture
+async def sessions(url: str) -> AsyncIterator[Sessions]:
+    """Sessions on the migrated database."""
+    engine = create_engine(url)
+    try:
+        yield session_factory(engine)
+    finally:
+        await engine.dispose()
+
+
+async def kept(sessions: Sessions, chat_id: str = "-100200300", now: dt.datetime = T0) -> uuid.UUID:
+    """Keep one message for ``chat_id`` at ``now``."""
+    return await outbox.keep(sessions, "telegram", chat_id, "17", PAYLOAD, "503 Service Unavailable", now)
+
+
+async def row(sessions: Sessions, message_id: uuid.UUID) -> OutboxMessage:
+    """The message as stored, read by a fresh session."""
+    async with sessions() as session:
+        message = await session.get(OutboxMessage, message_id)
+    assert message is not None
+    return message
+
+
+async def test_keep_stores_a_pending_message_due_after_the_first_delay(sessions: Sessions) -> None:
+    message_id = await kept(sessions)
+    message = await row(sessions, message_id)
+    assert (message.platform, message.chat_id, message.thread_id) == ("telegram", "-100200300", "17")
+    assert message.payload == PAYLOAD
+    assert message.status == outbox.PENDING and message.attempts == 1
+    assert message.due_at == T0 + RETRY_DELAYS[0]
+    assert message.created_at == T0 and message.sent_at is None and message.claimed_until is None
+    assert message.last_error == "503 Service Unavailable"
+
+
+async def test_keep_cuts_a_long_error(sessions: Sessions) -> None:
+    message_id = await outbox.keep(sessions, "slack", "C1", None, PAYLOAD, "x" * 5000, T0)
+    assert len((await row(sessions, message_id)).last_error or "") == 2000
+
+
+async def test_a_message_is_claimed_once_when_due(sessions: Sessions) -> None:
+    message_id = await kept(sessions)
+    due = T0 + RETRY_DELAYS[0]
+    assert await outbox.claim_due(sessions, due - SECOND) == []
+    assert await outbox.claim_due(sessions, due) == [
+        Addressed(message_id, "telegram", "-100200300", "17", PAYLOAD, 1)
+    ]
+    assert await outbox.claim_due(sessions, due) == []
+    assert await outbox.claim_due(sessions, due + CLAIM_TIMEOUT - SECOND) == []
+    message = await row(sessions, message_id)
+    assert message.status == outbox.SENDING and message.claimed_until == due + CLAIM_TIMEOUT
+
+
+async def test_due_messages_come_oldest_first_up_to_the_limit(sessions: Sessions) -> None:
+    later = await kept(sessions, "b", T0 + 2 * SECOND)
+    first = await kept(sessions, "a", T0)
+    middle = await kept(sessions, "c", T0 + SECOND)
+    now = T0 + RETRY_DELAYS[0] + 2 * SECOND
+    assert [m.id for m in await outbox.claim_due(sessions, now, limit=2)] == [first, middle]
+    assert [m.id for m in await outbox.claim_due(sessions, now, limit=2)] == [later]
+
+
+class Racing:
+    """Sessions that, after their first query (the search for due messages), wait until every
+    other racer has made its own: both senders then hold the same due rows before either claims one."""
+
+    def __init__(self, sessions: Sessions, barrier: asyncio.Barrier) -> None:
+        self.sessions, self.barrier = sessions, barrier
+        self.queries = 0
+
+    def __call__(self) -> AsyncSession:
+        session = self.sessions()
+        execute = session.execute
+        waited = False
+
+        async def execute_then_wait(*args: Any, **options: Any) -> Any:
+            nonlocal waited
+            self.queries += 1
+            result = await execute(*args, **options)
+            if not waited:
+                waited = True
+                await self.barrier.wait()
+            return result
+
+        session.execute = execute_then_wait  # type: ignore[method-assign]
+        return session
+
+
+async def test_two_senders_never_claim_the_same_message(url: str, sessions: Sessions) -> None:
+    """On PostgreSQL the two claims run at once on two connections, both having read every row as due:
+    the conditional update still gives each message to one sender. SQLite serializes writers:
+    there the two claim one after the other."""
+    ids = {await kept(sessions, f"chat-{n}", T0) for n in range(12)}
+    due = T0 + RETRY_DELAYS[0]
+    other_engine = create_engine(url)
+    try:
+        other = session_factory(other_engine)
+        if url.startswith("postgresql"):
+            barrier = asyncio.Barrier(2)
+            racers = Racing(sessions, barrier), Racing(other, barrier)
+            first, second = await asyncio.gather(
+                outbox.claim_due(racers[0], due),  # type: ignore[arg-type]
+                outbox.claim_due(racers[1], due),  # type: ignore[arg-type]
+            )
+            # each read all 12 as due before either claimed, then tried to claim all 12
+            assert [racer.queries for racer in racers] == [1 + len(ids)] * 2
+        else:
+            first, second = await outbox.claim_due(sessions, due), await outbox.claim_due(other, due)
+            assert second == []
+    finally:
+        await other_engine.dispose()
+    claimed = [m.id for m in first] + [m.id for m in second]
+    assert sorted(claimed) == sorted(ids)  # every message claimed, none twice
+
+
+async def test_a_sent_message_is_never_claimed_again(sessions: Sessions) -> None:
+    message_id = await kept(sessions)
+    due = T0 + RETRY_DELAYS[0]
+    (claimed,) = await outbox.claim_due(sessions, due)
+    await outbox.mark_sent(sessions, claimed.id, due + SECOND)
+    message = await row(sessions, message_id)
+    assert message.status == outbox.SENT and message.sent_at == due + SECOND and message.claimed_until is None
+    assert await outbox.claim_due(sessions, due + CLAIM_TIMEOUT + RETRY_DELAYS[-1]) == []
+
+
+async def test_each_failure_pushes_the_next_try_back_until_abandoned(sessions: Sessions) -> None:
+    message_id = await kept(sessions)
+    now = T0 + RETRY_DELAYS[0]
+    for failures in range(1, len(RETRY_DELAYS)):
+        (claimed,) = await outbox.claim_due(sessions, now)
+        assert claimed.attempts == failures
+        await outbox.mark_failed(sessions, message_id, f"échec {failures}", now)
+        message = await row(sessions, message_id)
+        assert message.status == outbox.PENDING and message.attempts == failures + 1
+        assert message.due_at == now + RETRY_DELAYS[failures] and message.claimed_until is None
+        assert message.last_error == f"échec {failures}"
+        assert await outbox.claim_due(sessions, message.due_at - SECOND) == []
+        now = message.due_at
+    (claimed,) = await outbox.claim_due(sessions, now)
+    await outbox.mark_failed(sessions, message_id, "échec final", now)
+    message = await row(sessions, message_id)
+    assert message.status == outbox.ABANDONED and message.attempts == len(RETRY_DELAYS) + 1
+    assert message.last_error == "échec final"
+    assert await outbox.claim_due(sessions, now + dt.timedelta(days=365)) == []
+
+
+async def test_marking_an_unknown_message_does_nothing(sessions: Sessions) -> None:
+    await outbox.mark_failed(sessions, uuid.uuid4(), "perdu", T0)
+    await outbox.mark_sent(sessions, uuid.uuid4(), T0)
+    assert await outbox.claim_due(sessions, T0 + dt.timedelta(days=1)) == []
+
+
+async def test_a_claim_never_finished_runs_out_and_the_message_is_claimed_again(sessions: Sessions) -> None:
+    message_id = await kept(sessions)
+    due = T0 + RETRY_DELAYS[0]
+    assert [m.id for m in await outbox.claim_due(sessions, due)] == [message_id]  # this sender then stops
+    assert await outbox.claim_due(sessions, due + CLAIM_TIMEOUT - SECOND) == []
+    (again,) = await outbox.claim_due(sessions, due + CLAIM_TIMEOUT)
+    assert again.id == message_id and again.attempts == 1
+    assert (await row(sessions, message_id)).claimed_until == due + 2 * CLAIM_TIMEOUT
+    assert await outbox.claim_due(sessions, due + CLAIM_TIMEOUT) == []
