@@ -9,20 +9,17 @@ import re
 import subprocess
 import sys
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
-import pytest_asyncio
 import sqlalchemy
 from typer.testing import CliRunner, Result
 
 from bot.cli import app
 from bot.console import ConsoleChat
-from bot.settings import Settings
-from bot.wiring import build
 from directory.db import to_sync_url
 from directory.schema import metadata
 from handlers.context import Context
@@ -57,17 +54,6 @@ ANSWER_SCHEMA: dict[str, Any] = {
 }
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def context(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Context]:
-    """A bot built on a fresh SQLite database, where the sample directory gets loaded."""
-    folder = tmp_path_factory.mktemp("console")
-    url = f"sqlite:///{folder}/passerelle.db"
-    settings = Settings(database_url=url, language="fr", timezone="America/Toronto")
-    running = await build(settings, say=lambda _message: None)
-    try:
-        yield running.context
-    finally:
-        await running.close()
 
 
 def reader(lines: list[str]) -> tuple[Callable[[], Awaitable[str | None]], Iterator[str]]:

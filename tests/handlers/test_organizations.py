@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
-import pytest_asyncio
 
-from bot.settings import Settings
-from bot.wiring import build
 from handlers.context import Context
 from handlers.markup import to_spans
 from handlers.messages import CALLBACK_DATA_LIMIT, Button, Card, ChatRef, Incoming, Reply
@@ -28,17 +23,6 @@ CHOICE = "Plusieurs organismes ressemblent à « {name} ». Lequel ?"
 ONE_CHOICE = "Un organisme ressemble à « {name} ». Est-ce celui-ci ?"
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def context(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Context]:
-    """A bot built on a fresh SQLite database, where the sample directory gets loaded."""
-    folder: Path = tmp_path_factory.mktemp("organizations")
-    url = f"sqlite:///{folder}/passerelle.db"
-    settings = Settings(database_url=url, language="fr", timezone="America/Toronto")
-    running = await build(settings, say=lambda _message: None)
-    try:
-        yield running.context
-    finally:
-        await running.close()
 
 
 async def send(context: Context, line: str, *, locale: str = "fr") -> Reply:

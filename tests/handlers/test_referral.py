@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
-import pytest_asyncio
 
-from bot.settings import Settings
-from bot.wiring import build
 from directory.text import fold
 from handlers.context import Context
 from handlers.messages import CALLBACK_DATA_LIMIT, Button, Card, ChatRef, Incoming, Reply
@@ -36,17 +31,6 @@ _TIME_EN = r"\d{1,2}(:\d\d)? [ap]\.m\."
 ENGLISH_HOURS = re.compile(rf"({_DAYS_EN}(–{_DAYS_EN}|(, {_DAYS_EN})*) )?{_TIME_EN}–{_TIME_EN}(; .+)?")
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def context(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Context]:
-    """A bot built on a fresh SQLite database, where the sample directory gets loaded."""
-    folder: Path = tmp_path_factory.mktemp("referral")
-    url = f"sqlite:///{folder}/passerelle.db"
-    settings = Settings(database_url=url, language="fr", timezone="America/Toronto")
-    running = await build(settings, say=lambda _message: None)
-    try:
-        yield running.context
-    finally:
-        await running.close()
 
 
 async def send(context: Context, line: str, *, locale: str = "fr", private: bool = True) -> list[Reply]:
