@@ -146,7 +146,7 @@ async def _answer(context: Context, question: str, as_json: bool, limit: int, pl
     return "\n\n".join(to_text(reply, t, buttons=False) for reply in replies)
 
 
-def to_json(response) -> dict:  # noqa: ANN001 - directory.search.SearchResponse
+def to_json(response) -> dict:
     """The JSON object ``passerelle ask --json`` prints for one search."""
     return {
         "query": response.query.text,
@@ -223,7 +223,7 @@ def _report_errors(error: Exception) -> None:
 @directory_app.command("export")
 def directory_export(
     path: Annotated[Path, typer.Argument(help="Dossier (CSV) ou fichier (JSON) à écrire.")],
-    format: Annotated[ExportFormat, typer.Option("--format", help="csv (paquet tabulaire) ou json (HSDS imbriqué).")] = ExportFormat.csv,  # noqa: A002,E501
+    format: Annotated[ExportFormat, typer.Option("--format", help="csv (paquet tabulaire) ou json (HSDS imbriqué).")] = ExportFormat.csv,
 ) -> None:
     """Export the directory as an HSDS tabular package or nested JSON."""
     from directory.exporting import export_json, export_package
@@ -252,10 +252,10 @@ def directory_sample() -> None:
     asyncio.run(main())
 
 
-class _sessions:  # noqa: N801 - used as ``async with _sessions() as sessions``
+class _sessions:
     """A migrated database's session factory, disposed of on exit."""
 
-    async def __aenter__(self):  # noqa: ANN204
+    async def __aenter__(self):
         import migrations
         from directory.db import create_engine, session_factory
 

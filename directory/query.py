@@ -16,14 +16,7 @@ PREFIX_QUALITY = 0.6
 OPTIONAL_WEIGHT = 0.35
 # Who the need is for, not what it is: these words help ranking but are not required.
 PEOPLE_WORDS = frozenset(
-    """
-    famille familles enfant enfants parent parents maman mere mamans papa pere papas femme
-    femmes homme hommes fille filles gars garcon garcons fils jeune jeunes adulte adultes
-    personne personnes monsieur madame dame client cliente clients usager usagere mari
-    conjoint conjointe chum blonde ami amie seul seule seuls monoparentale monoparental
-    monoparentales monoparentaux frere freres soeur soeurs grandmere grandpere voisin voisine
-    coloc proche proches
-    """.split()
+    ["famille", "familles", "enfant", "enfants", "parent", "parents", "maman", "mere", "mamans", "papa", "pere", "papas", "femme", "femmes", "homme", "hommes", "fille", "filles", "gars", "garcon", "garcons", "fils", "jeune", "jeunes", "adulte", "adultes", "personne", "personnes", "monsieur", "madame", "dame", "client", "cliente", "clients", "usager", "usagere", "mari", "conjoint", "conjointe", "chum", "blonde", "ami", "amie", "seul", "seule", "seuls", "monoparentale", "monoparental", "monoparentales", "monoparentaux", "frere", "freres", "soeur", "soeurs", "grandmere", "grandpere", "voisin", "voisine", "coloc", "proche", "proches"]
 )
 # Age groups as services name them, for ages given as numbers (years, inclusive).
 AGE_GROUPS = ((0, 1.5, "bebe"), (12, 17, "ado"), (65, 120, "aines"))

@@ -165,9 +165,9 @@ def explain(
     if place is not None:
         reasons.append(_place_reason(doc, place, gazetteer, t))
     age = parsed.age
-    if age is not None and (doc.minimum_age is not None or doc.maximum_age is not None):
-        if fits(age.low, age.high, doc.minimum_age, doc.maximum_age):
-            reasons.append(t("âge {age} dans {ages}", age=age.label, ages=_age_range(doc, t)))
+    bounded = doc.minimum_age is not None or doc.maximum_age is not None
+    if age is not None and bounded and fits(age.low, age.high, doc.minimum_age, doc.maximum_age):
+        reasons.append(t("âge {age} dans {ages}", age=age.label, ages=_age_range(doc, t)))
     return reasons
 
 

@@ -15,7 +15,7 @@ import snowballstemmer
 
 ELISIONS = ("jusqu", "quoiqu", "lorsqu", "puisqu", "qu", "l", "m", "t", "n", "s", "j", "d", "c")
 _APOSTROPHES = {"\u2019": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"}
-_ELISION_RE = re.compile(r"\b(?:%s)'(?=\w)" % "|".join(ELISIONS))
+_ELISION_RE = re.compile(rf"\b(?:{'|'.join(ELISIONS)})'(?=\w)")
 _WORD_RE = re.compile(r"[a-z0-9]+")
 _LIGATURES = {"œ": "oe", "æ": "ae", "ß": "ss"}
 _STEMMER = snowballstemmer.stemmer("french")
@@ -86,20 +86,7 @@ def slug(text: str) -> str:
 # Words that carry no need in a referral question. "sans", "pas", "plus", "seul"
 # and numbers are kept on purpose: "sans rendez-vous", "sans statut", "plus de 65 ans".
 STOPWORDS = frozenset(
-    """
-    a au aux avec ce ces cet cette chez d dans de des du elle elles en et eux il ils je
-    j l la le les leur leurs lui m ma me mes moi mon n ne nos notre nous on ou par pour
-    qu que quel quelle quelles quels qui quoi s sa se ses si son sur t ta te tes toi ton
-    tu un une vos votre vous y est sont etre ete ai as avons avez ont avoir fait faire
-    svp stp sil plait bonjour allo salut merci besoin besoins cherche chercher recherche
-    trouver trouve ou quelqu quelque comment pourquoi quand combien peut peux pouvez
-    veux voudrais voudrait aimerais aimerait faut faudrait doit dois envoyer referer
-    diriger orienter appeler contacter rejoindre organisme organismes ressource
-    ressources service services endroit place quoi genre aussi tres bien mais donc alors
-    veut veulent voulait pense pensais crois depuis pis ca va vais suis etait avait encore
-    comme juste vraiment beaucoup deja parce urgent urgente vite rapidement asap aujourd
-    hui demain secteur quartier coin st ste
-    """.split()
+    ["a", "au", "aux", "avec", "ce", "ces", "cet", "cette", "chez", "d", "dans", "de", "des", "du", "elle", "elles", "en", "et", "eux", "il", "ils", "je", "j", "l", "la", "le", "les", "leur", "leurs", "lui", "m", "ma", "me", "mes", "moi", "mon", "n", "ne", "nos", "notre", "nous", "on", "ou", "par", "pour", "qu", "que", "quel", "quelle", "quelles", "quels", "qui", "quoi", "s", "sa", "se", "ses", "si", "son", "sur", "t", "ta", "te", "tes", "toi", "ton", "tu", "un", "une", "vos", "votre", "vous", "y", "est", "sont", "etre", "ete", "ai", "as", "avons", "avez", "ont", "avoir", "fait", "faire", "svp", "stp", "sil", "plait", "bonjour", "allo", "salut", "merci", "besoin", "besoins", "cherche", "chercher", "recherche", "trouver", "trouve", "ou", "quelqu", "quelque", "comment", "pourquoi", "quand", "combien", "peut", "peux", "pouvez", "veux", "voudrais", "voudrait", "aimerais", "aimerait", "faut", "faudrait", "doit", "dois", "envoyer", "referer", "diriger", "orienter", "appeler", "contacter", "rejoindre", "organisme", "organismes", "ressource", "ressources", "service", "services", "endroit", "place", "quoi", "genre", "aussi", "tres", "bien", "mais", "donc", "alors", "veut", "veulent", "voulait", "pense", "pensais", "crois", "depuis", "pis", "ca", "va", "vais", "suis", "etait", "avait", "encore", "comme", "juste", "vraiment", "beaucoup", "deja", "parce", "urgent", "urgente", "vite", "rapidement", "asap", "aujourd", "hui", "demain", "secteur", "quartier", "coin", "st", "ste"]
 )
 
 

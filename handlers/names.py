@@ -28,7 +28,7 @@ NameRow = tuple[uuid.UUID, str, str | None]
 
 # Words that never tell one organization from another.
 NAME_STOPWORDS = frozenset(
-    "a au aux avec chez d dans de des du en et l la le les par pour sur un une and of the".split()
+    ["a", "au", "aux", "avec", "chez", "d", "dans", "de", "des", "du", "en", "et", "l", "la", "le", "les", "par", "pour", "sur", "un", "une", "and", "of", "the"]
 )
 NEAR = 90  # fuzz.ratio of whole folded names: one slip in a name of ten letters or more
 SURE = 0.8  # share of the query covered to show a card at once…

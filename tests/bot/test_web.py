@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-
 import aiohttp
 import pytest
 from aiohttp import web
 
 from bot.web import healthz, start_server, to_web_app
 from tests.postgres import free_port
-
 
 
 async def echo(request: web.Request) -> web.Response:

@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from directory.channels import ChannelSetting
 from directory.db import UtcDateTime, create_engine, session_factory
 
-
 TORONTO = ZoneInfo("America/Toronto")
 # 14 h 30 in Toronto on a winter day is 19 h 30 UTC (EST, UTC-5).
 WINTER = dt.datetime(2025, 1, 15, 14, 30, 5, 123456, tzinfo=TORONTO)

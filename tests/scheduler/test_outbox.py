@@ -18,7 +18,6 @@ from directory.db import create_engine, session_factory
 from scheduler import outbox
 from scheduler.outbox import CLAIM_TIMEOUT, RETRY_DELAYS, Addressed, OutboxMessage
 
-
 T0 = dt.datetime(2025, 3, 10, 14, 0, tzinfo=dt.UTC)
 SECOND = dt.timedelta(seconds=1)
 PAYLOAD = {"text": "**Rappel** : table de concertation jeudi", "cards": [], "buttons": [], "attachments": []}
