@@ -8,7 +8,6 @@ import signal
 import sys
 from pathlib import Path
 
-
 from tests.bot.fake_slack import FakeSlack
 from tests.bot.fake_telegram import FakeTelegram, message_update
 
