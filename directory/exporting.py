@@ -20,8 +20,8 @@ from typing import Any
 from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from directory.package import DATAPACKAGE, ENUMS, FILE_NAMES, TABLE_ORDER, to_fields
 from directory.schema import metadata
+from directory.tabular import DATAPACKAGE, ENUMS, FILE_NAMES, TABLE_ORDER, to_fields
 
 Row = dict[str, Any]
 _TYPES = {str: "string", uuid.UUID: "string", int: "integer", float: "number", bool: "boolean",

@@ -8,7 +8,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine
+from sqlalchemy import Engine, create_engine
 
 from directory.db import install_sqlite_pragmas, to_sync_url
 
@@ -41,7 +41,7 @@ def upgrade(database_url: str) -> None:
         command.upgrade(alembic_config(database_url), "head")
 
 
-def sync_engine(database_url: str):  # noqa: ANN201 - sqlalchemy.Engine
+def sync_engine(database_url: str) -> Engine:
     """A blocking engine for migrations, with the same SQLite pragmas as the bot."""
     engine = create_engine(to_sync_url(database_url))
     install_sqlite_pragmas(engine)

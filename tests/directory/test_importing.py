@@ -21,9 +21,10 @@ import migrations
 from directory.db import create_engine, session_factory
 from directory.exporting import export_json, export_package
 from directory.importing import import_package
-from directory.package import FILE_NAMES, TABLE_ORDER, Package, PackageError, read_package
+from directory.package import Package, PackageError, read_package
 from directory.sample import load_sample_rows
 from directory.schema import metadata
+from directory.tabular import FILE_NAMES, TABLE_ORDER
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "hsds3"
 HALTE = uuid.UUID("c33199c6-e5d6-58e1-9ac3-af88bc4e605c")

@@ -13,7 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from directory.package import FILE_NAMES, MAX_ERRORS, PackageError, check_references, read_package, to_package
+from directory.package import PackageError, read_package, to_package
+from directory.problems import MAX_ERRORS
+from directory.tabular import FILE_NAMES
+from directory.validation import check_references
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "hsds3"
 HALTE = uuid.UUID("c33199c6-e5d6-58e1-9ac3-af88bc4e605c")
