@@ -50,6 +50,8 @@ class SearchIndex:
         self._words_by_length: dict[int, list[str]] = {}
         self._sorted_words: list[str] = []
         self._learned: set[str] = set()
+        self._learned_stems: set[str] = set()
+        self._live_stems: Counter[int] = Counter()  # services holding each stem
         self._words_sorted = True
         self._stem_ids: dict[str, int] = {}
         self._stem_id_of_word: dict[str, int] = {}
@@ -128,6 +130,10 @@ class SearchIndex:
         """Uncount the words of a removed service; words no service holds any more are forgotten,
         except those learned from the synonyms table."""
         counts = Counter(word for text in doc.texts.values() for word in words(text))
+        for stem_id in {self._word_stem_id(word) for word in counts}:
+            self._live_stems[stem_id] -= 1
+            if self._live_stems[stem_id] <= 0:  # no service holds it any more
+                del self._live_stems[stem_id]
         for word, count in counts.items():
             left = self.word_counts[word] - count
             if left > 0 or word in self._learned:
@@ -162,6 +168,7 @@ class SearchIndex:
                 spread[stem_id] = spread.get(stem_id, 0.0) + weight
                 if best.get(stem_id, 0.0) < weight:
                     best[stem_id] = weight
+        self._live_stems.update(best.keys())
         return {s: w + OTHER_FIELDS_SHARE * (spread[s] - w) for s, w in best.items()}
 
     def _add_word(self, word: str) -> None:
@@ -173,6 +180,7 @@ class SearchIndex:
         """Accept ``known`` words (from the synonyms table) as spellings to correct towards."""
         for word in known:
             self._learned.add(word)
+            self._learned_stems.add(stem(word))
             if word not in self.word_counts:
                 self._add_word(word)
                 self.word_counts[word] = 0
@@ -229,8 +237,12 @@ class SearchIndex:
         return slots, weights
 
     def knows(self, word: str) -> bool:
-        """True when ``word`` appears in some service."""
-        return word in self.word_counts
+        """True when ``word``, or another form of it ("homme" for "hommes"), appears in some service
+        or in the synonyms table."""
+        if word in self.word_counts:
+            return True
+        stemmed = stem(word)
+        return self._stem_ids.get(stemmed, -1) in self._live_stems or stemmed in self._learned_stems
 
     def closest_word(self, word: str) -> str | None:
         """The indexed word nearest to ``word`` within its typo budget (most frequent on ties)."""

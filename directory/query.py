@@ -25,6 +25,7 @@ PLACE_PREPOSITIONS = frozenset(
     {"a", "au", "aux", "dans", "sur", "pres", "proche", "vers", "secteur", "region", "ville", "quartier", "coin"}
 )
 _PLACE_JOINERS = frozenset({"saint", "sainte", "st", "ste", "mont", "lac", "notre", "dame", "de", "du", "des", "la", "le", "les"})
+PEOPLE_STEMS = frozenset(stem(word) for word in PEOPLE_WORDS)
 # Letters French glues to the next word when the apostrophe is skipped ("lecole", "dun").
 _GLUED = ("qu", "l", "d", "j", "m", "n", "s", "t", "c")
 

@@ -19,7 +19,7 @@ from directory.ages import fits
 from directory.documents import FIELD_LABELS, FIELD_WEIGHTS, MAX_FIELD_WEIGHT, ServiceDoc
 from directory.index import SearchIndex
 from directory.places import Gazetteer, Place
-from directory.query import Alternative, Concept, ParsedQuery
+from directory.query import PEOPLE_STEMS, Alternative, Concept, ParsedQuery
 from directory.text import stem, words
 
 CRISIS_BONUS = 1.0
@@ -94,13 +94,17 @@ def _phrase_scores(alternative: Alternative, index: SearchIndex, *, partial: boo
         values[slots] = weights * alternative.quality
         return values, values > 0
     present = np.zeros(index.size, np.int16)
+    telling = np.zeros(index.size, bool)  # some word of the phrase other than who it is for
     for part in phrase:
         slots, weights = index.postings(part)
         values[slots] += weights
         present[slots] += 1
-    # A phrase counts fully when all its words are there; the words typed count for half otherwise.
+        if part not in PEOPLE_STEMS:
+            telling[slots] = True
+    # A phrase counts fully when all its words are there; the words typed count for half otherwise,
+    # unless only a people word is there ("famille" alone is no "médecin de famille").
     complete = present == len(phrase)
-    kept = np.where(complete, 1.0, 0.5 if partial else 0.0).astype(np.float32)
+    kept = np.where(complete, 1.0, np.where(telling, 0.5, 0.0) if partial else 0.0).astype(np.float32)
     return (values / len(phrase)) * alternative.quality * kept, complete
 
 
