@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from directory import schema as directory_schema
-from scheduler import outbox
+from scheduler import events, outbox
 
-MODULES = (*directory_schema.MODULES, outbox)
+MODULES = (*directory_schema.MODULES, outbox, events)
 metadata = directory_schema.metadata
