@@ -1,6 +1,6 @@
 """Import benchmark: reading, validating and writing a synthetic HSDS 3 package.
 
-    python -m bench.importing [--sizes 1000,10000,100000] [--backends sqlite,postgresql] [--again] [--profile]
+    python bench/importing.py [--sizes 1000,10000,100000] [--backends sqlite,postgresql] [--again] [--profile]
 
 Prints figures, asserts nothing. For each size, the synthetic Québec directory of
 ``bench/synthetic.py`` (seeded: the same services every run) is written as an HSDS

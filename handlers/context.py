@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from directory.search import Search
 from handlers.names import NameCache
 from handlers.questions import QuestionStore
+from handlers.records import RecordCache
 
 
 def system_clock() -> dt.datetime:
@@ -22,7 +23,7 @@ def system_clock() -> dt.datetime:
 @dataclass(slots=True)
 class Context:
     """The services of one running bot: database, search, zone, language and clock,
-    with the questions behind recent buttons and the indexed organization names."""
+    with the questions behind recent buttons, the indexed organization names and recent records."""
 
     sessions: async_sessionmaker[AsyncSession]
     search: Search
@@ -31,3 +32,4 @@ class Context:
     clock: Callable[[], dt.datetime] = system_clock
     questions: QuestionStore = field(default_factory=QuestionStore)
     names: NameCache = field(default_factory=NameCache)
+    records: RecordCache = field(default_factory=RecordCache)

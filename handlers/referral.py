@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from directory.ranking import explain
-from directory.records import service_records
 from directory.search import Result, SearchResponse
 from handlers.cards import to_service_card
 from handlers.context import Context
@@ -66,8 +65,10 @@ async def answer(
         ))
     if response.abstained or not response.results:
         return [_nothing_found(question, response, intro, offset, context.questions, t)]
-    async with context.sessions() as session:
-        records = await service_records(session, [r.doc.service_id for r in response.results])
+    slots = context.search.index.slot_of
+    records = await context.records.records(
+        context.sessions, [(r.doc.service_id, slots.get(r.doc.service_id, -1)) for r in response.results]
+    )
     cards = tuple(
         to_service_card(records[r.doc.service_id], _why(r, response, context, t), t)
         for r in response.results if r.doc.service_id in records

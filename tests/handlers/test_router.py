@@ -15,6 +15,7 @@ import pytest_asyncio
 from bot.settings import Settings
 from bot.wiring import build
 from handlers.context import Context
+from handlers.records import RecordCache
 from handlers.markup import to_spans
 from handlers.messages import CALLBACK_DATA_LIMIT, ChatRef, Incoming, Reply
 from handlers.router import COMMANDS, dispatch, split_command
@@ -231,7 +232,7 @@ async def test_a_failing_search_becomes_an_apology(
 
 
 async def test_an_unreachable_database_becomes_an_apology(context: Context) -> None:
-    broken = dataclasses.replace(context, sessions=broken_sessions)
+    broken = dataclasses.replace(context, sessions=broken_sessions, records=RecordCache())  # nothing kept
     assert await send(broken, "/org transit") == [Reply(APOLOGY)]
     assert await send(broken, "/org transit", locale="en") == [
         Reply("Sorry, something went wrong on my side. Try again in a moment.")
