@@ -43,6 +43,7 @@ STOP_GRACE = 5.0  # seconds given to answers under way when stopping
 TRANSIENT = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout"})
 UNREACHABLE = frozenset({"not_in_channel", "channel_not_found"})  # the bot may not post there
 PROGRESS_KEPT = 256  # replies whose parts were partly sent, remembered so a retry does not repeat them
+CONCURRENT_ANSWERS = 10  # questions answered at once; the database pool holds 5 + 10 connections
 _CONTROL = re.compile(r"<([^<>]*)>")
 
 Step = Callable[[], Awaitable[Any]]
@@ -66,6 +67,7 @@ class SlackAdapter:
         self.context = context
         self.bot_user_id = ""
         self.outbox = Delivery(self._post, keep=keep, sleep=sleep)
+        self._answering = asyncio.Semaphore(CONCURRENT_ANSWERS)
         self.client = AsyncWebClient(
             token=settings.slack_bot_token.get_secret_value(),
             base_url=settings.slack_api_url or DEFAULT_API_URL,
@@ -146,7 +148,9 @@ class SlackAdapter:
 
     async def _answer(self, incoming: Incoming, respond: AsyncRespond | None) -> None:
         try:
-            for reply in await dispatch(incoming, self.context):
+            async with self._answering:  # bursts wait their turn instead of exhausting the database pool
+                replies = await dispatch(incoming, self.context)
+            for reply in replies:
                 delivered = await self.outbox.send(incoming.chat, reply)
                 if not delivered and respond is not None and incoming.chat.chat_id in self._unreachable:
                     await self._answer_privately(respond, reply)

@@ -53,6 +53,7 @@ from handlers.texts import Texts, texts_for
 
 log = logging.getLogger(__name__)
 
+CONCURRENT_UPDATES = 10  # updates handled at once; the database pool holds 5 + 10 connections
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
@@ -97,7 +98,7 @@ class TelegramAdapter:
             .token(settings.telegram_bot_token.get_secret_value())
             .base_url(api_url)
             .base_file_url(to_file_url(api_url))
-            .concurrent_updates(True)
+            .concurrent_updates(CONCURRENT_UPDATES)
             .job_queue(None)
             .build()
         )
