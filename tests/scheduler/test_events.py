@@ -3,42 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
 
 import pytest
-import pytest_asyncio
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-import migrations
-from directory.db import create_engine, session_factory
 from scheduler.events import DEFAULT_OFFSETS, PENDING, SCHEDULED, YES, Event, EventChannel, Reminder, Rsvp
 
 T0 = dt.datetime(2026, 10, 1, 14, 0, tzinfo=dt.UTC)
 Sessions = async_sessionmaker[AsyncSession]
-
-
-@pytest.fixture
-def url(migrated_database: str) -> str:
-    """The module's migrated database (SQLite, then PostgreSQL), its events deleted."""
-    engine = migrations.sync_engine(migrated_database)
-    try:
-        with engine.begin() as connection:
-            connection.execute(delete(Event))
-    finally:
-        engine.dispose()
-    return migrated_database
-
-
-@pytest_asyncio.fixture
-async def sessions(url: str) -> AsyncIterator[Sessions]:
-    """Sessions on the migrated database."""
-    engine = create_engine(url)
-    try:
-        yield session_factory(engine)
-    finally:
-        await engine.dispose()
 
 
 def five_to_seven() -> Event:

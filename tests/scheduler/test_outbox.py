@@ -5,15 +5,10 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
-import pytest_asyncio
-from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-import migrations
 from directory.db import create_engine, session_factory
 from scheduler import outbox
 from scheduler.outbox import CLAIM_TIMEOUT, RETRY_DELAYS, Addressed, OutboxMessage
@@ -22,28 +17,6 @@ T0 = dt.datetime(2025, 3, 10, 14, 0, tzinfo=dt.UTC)
 SECOND = dt.timedelta(seconds=1)
 PAYLOAD = {"text": "**Rappel** : table de concertation jeudi", "cards": [], "buttons": [], "attachments": []}
 Sessions = async_sessionmaker[AsyncSession]
-
-
-@pytest.fixture
-def url(migrated_database: str) -> str:
-    """The module's migrated database (SQLite, then PostgreSQL), its outbox emptied."""
-    engine = migrations.sync_engine(migrated_database)
-    try:
-        with engine.begin() as connection:
-            connection.execute(delete(OutboxMessage))
-    finally:
-        engine.dispose()
-    return migrated_database
-
-
-@pytest_asyncio.fixture
-async def sessions(url: str) -> AsyncIterator[Sessions]:
-    """Sessions on the migrated database."""
-    engine = create_engine(url)
-    try:
-        yield session_factory(engine)
-    finally:
-        await engine.dispose()
 
 
 async def kept(sessions: Sessions, chat_id: str = "-100200300", now: dt.datetime = T0) -> uuid.UUID:

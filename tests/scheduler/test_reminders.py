@@ -6,15 +6,12 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import uuid
-from collections.abc import AsyncIterator
 from zoneinfo import ZoneInfo
 
 import pytest
-import pytest_asyncio
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-import migrations
 from directory.db import create_engine, session_factory
 from scheduler import reminders
 from scheduler.events import CANCELLED, CLAIMED, DONE, PENDING, SKIPPED, Event, Reminder
@@ -28,28 +25,6 @@ SECOND = dt.timedelta(seconds=1)
 HOUR = dt.timedelta(hours=1)
 DAY = dt.timedelta(days=1)
 Sessions = async_sessionmaker[AsyncSession]
-
-
-@pytest.fixture
-def url(migrated_database: str) -> str:
-    """The module's migrated database (SQLite, then PostgreSQL), its events and reminders deleted."""
-    engine = migrations.sync_engine(migrated_database)
-    try:
-        with engine.begin() as connection:
-            connection.execute(delete(Event))
-    finally:
-        engine.dispose()
-    return migrated_database
-
-
-@pytest_asyncio.fixture
-async def sessions(url: str) -> AsyncIterator[Sessions]:
-    """Sessions on the migrated database."""
-    engine = create_engine(url)
-    try:
-        yield session_factory(engine)
-    finally:
-        await engine.dispose()
 
 
 async def added(sessions: Sessions, starts_at: dt.datetime, **fields: object) -> uuid.UUID:
