@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from directory.channels import choices_of, choose
+from directory.channels import choose
 from handlers.context import Context
 from handlers.markup import escape
 from handlers.messages import Incoming, Reply
@@ -15,7 +15,9 @@ CLEAR = {"aucun", "aucune", "rien", "none", "off"}
 
 async def with_choices(incoming: Incoming, context: Context) -> Incoming:
     """``incoming`` with the chat's chosen language and default place, where it chose them."""
-    choices = await choices_of(context.sessions, incoming.chat.platform, incoming.chat.chat_id)
+    choices = await context.choices.choices(
+        context.sessions, incoming.chat.platform, incoming.chat.chat_id, context.clock()
+    )
     changes: dict[str, str] = {}
     if choices.language:
         changes["locale"] = choices.language
@@ -37,7 +39,7 @@ async def set_place(incoming: Incoming, context: Context) -> list[Reply]:
         return [Reply(t("Lieu par défaut ici : **{place}**. Pour le retirer : **/lieu aucun**.",
                         place=escape(current.name)))]
     if wanted.lower() in CLEAR:
-        await choose(context.sessions, incoming.chat.platform, incoming.chat.chat_id, context.clock(), place_id=None)
+        await _choose(incoming, context, place_id=None)
         return [Reply(t("Lieu par défaut retiré : les recherches d'ici valent pour tout le Québec, "
                         "sauf si la question nomme un lieu."))]
     place = gazetteer.resolve(wanted)
@@ -48,7 +50,7 @@ async def set_place(incoming: Incoming, context: Context) -> list[Reply]:
                             place=escape(wanted), names=escape(", ".join(close))))]
         return [Reply(t("Lieu inconnu : « {place} ». Donnez une municipalité, un arrondissement, une MRC "
                         "ou une région du Québec.", place=escape(wanted)))]
-    await choose(context.sessions, incoming.chat.platform, incoming.chat.chat_id, context.clock(), place_id=place.id)
+    await _choose(incoming, context, place_id=place.id)
     return [Reply(t("C'est noté : les recherches d'ici se font à **{place}**, sauf si la question nomme "
                     "un autre lieu.", place=escape(place.name)))]
 
@@ -60,5 +62,13 @@ async def set_language(incoming: Incoming, context: Context) -> list[Reply]:
         t = texts_for(incoming.locale)
         return [Reply(t("Langue des réponses ici : **{language}**. Pour changer : **/langue fr** ou **/langue en**.",
                         language=incoming.locale))]
-    await choose(context.sessions, incoming.chat.platform, incoming.chat.chat_id, context.clock(), language=wanted)
+    await _choose(incoming, context, language=wanted)
     return [Reply(texts_for(wanted)("C'est noté : je réponds ici en français."))]
+
+
+async def _choose(incoming: Incoming, context: Context, **change: str | None) -> None:
+    """Record the chat's new choice, and remember it at once in this process."""
+    now = context.clock()
+    chat = incoming.chat
+    choices = await choose(context.sessions, chat.platform, chat.chat_id, now, **change)
+    context.choices.keep(chat.platform, chat.chat_id, choices, now)

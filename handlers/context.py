@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from directory.search import Search
+from handlers.choices import ChoiceCache
 from handlers.names import NameCache
 from handlers.questions import QuestionStore
 from handlers.records import RecordCache
@@ -23,7 +24,7 @@ def system_clock() -> dt.datetime:
 @dataclass(slots=True)
 class Context:
     """The services of one running bot: database, search, zone, language and clock,
-    with the questions behind recent buttons, the indexed organization names and recent records."""
+    with the questions behind recent buttons, the indexed organization names, recent records and chat choices."""
 
     sessions: async_sessionmaker[AsyncSession]
     search: Search
@@ -33,3 +34,4 @@ class Context:
     questions: QuestionStore = field(default_factory=QuestionStore)
     names: NameCache = field(default_factory=NameCache)
     records: RecordCache = field(default_factory=RecordCache)
+    choices: ChoiceCache = field(default_factory=ChoiceCache)
