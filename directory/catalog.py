@@ -7,7 +7,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from directory.details import Address, ServiceArea
@@ -32,10 +32,10 @@ async def load_documents(
     rows = (await session.execute(query)).all()
     ids = [service.id for service, _ in rows]
     organization_ids = {o.id for _, o in rows if o is not None}
-    categories = await _categories(session, [*ids, *organization_ids])
-    areas = await _areas(session, ids)
-    cities = await _cities(session, ids)
-    organization_cities = await _organization_cities(session, organization_ids)
+    categories = await _grouped(session, [*ids, *organization_ids], _categories)
+    areas = await _grouped(session, ids, _areas)
+    cities = await _grouped(session, ids, _cities)
+    organization_cities = await _grouped(session, organization_ids, _organization_cities)
     resolve = _resolver(gazetteer)
     docs = []
     for service, organization in rows:
@@ -112,59 +112,47 @@ def _resolver(gazetteer: Gazetteer) -> Callable[[str], tuple[str, ...]]:
     return resolve
 
 
-def _chunks(ids: list[uuid.UUID]) -> Iterable[list[uuid.UUID]]:
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start : start + CHUNK]
-
-
-async def _categories(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
+async def _grouped(
+    session: AsyncSession, ids: Iterable[uuid.UUID], query: Callable[[list[uuid.UUID]], Select[tuple[uuid.UUID, str]]]
+) -> dict[uuid.UUID, list[str]]:
+    """The non-empty texts ``query(chunk of ids)`` returns, grouped by the id it pairs them with."""
     found: dict[uuid.UUID, list[str]] = defaultdict(list)
-    for chunk in _chunks(ids):
-        query = (
-            select(Attribute.link_id, TaxonomyTerm.name)
-            .join(TaxonomyTerm, Attribute.taxonomy_term_id == TaxonomyTerm.id)
-            .where(Attribute.link_id.in_(chunk))
-        )
-        for link_id, name in await session.execute(query):
-            found[link_id].append(name)
+    wanted = list(ids)
+    for start in range(0, len(wanted), CHUNK):
+        for key, text in await session.execute(query(wanted[start : start + CHUNK])):
+            if text:
+                found[key].append(text)
     return found
 
 
-async def _areas(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
-    found: dict[uuid.UUID, list[str]] = defaultdict(list)
-    for chunk in _chunks(ids):
-        query = select(ServiceArea.service_id, ServiceArea.name).where(ServiceArea.service_id.in_(chunk))
-        for service_id, name in await session.execute(query):
-            if name:
-                found[service_id].append(name)
-    return found
+def _categories(chunk: list[uuid.UUID]) -> Select[tuple[uuid.UUID, str]]:
+    """Taxonomy terms attached to services or organizations."""
+    return (
+        select(Attribute.link_id, TaxonomyTerm.name)
+        .join(TaxonomyTerm, Attribute.taxonomy_term_id == TaxonomyTerm.id)
+        .where(Attribute.link_id.in_(chunk))
+    )
 
 
-async def _cities(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
-    found: dict[uuid.UUID, list[str]] = defaultdict(list)
-    for chunk in _chunks(ids):
-        query = (
-            select(ServiceAtLocation.service_id, Address.city)
-            .join(Location, ServiceAtLocation.location_id == Location.id)
-            .join(Address, Address.location_id == Location.id)
-            .where(ServiceAtLocation.service_id.in_(chunk))
-        )
-        for service_id, city in await session.execute(query):
-            if city:
-                found[service_id].append(city)
-    return found
+def _areas(chunk: list[uuid.UUID]) -> Select[tuple[uuid.UUID, str]]:
+    """Names of the areas services declare they serve."""
+    return select(ServiceArea.service_id, ServiceArea.name).where(ServiceArea.service_id.in_(chunk))
 
 
-async def _organization_cities(session: AsyncSession, ids: set[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
+def _cities(chunk: list[uuid.UUID]) -> Select[tuple[uuid.UUID, str]]:
+    """Cities of the locations where services are given."""
+    return (
+        select(ServiceAtLocation.service_id, Address.city)
+        .join(Location, ServiceAtLocation.location_id == Location.id)
+        .join(Address, Address.location_id == Location.id)
+        .where(ServiceAtLocation.service_id.in_(chunk))
+    )
+
+
+def _organization_cities(chunk: list[uuid.UUID]) -> Select[tuple[uuid.UUID, str]]:
     """Cities of each organization's own locations: where its services are, when they say nothing."""
-    found: dict[uuid.UUID, list[str]] = defaultdict(list)
-    for chunk in _chunks(list(ids)):
-        query = (
-            select(Location.organization_id, Address.city)
-            .join(Address, Address.location_id == Location.id)
-            .where(Location.organization_id.in_(chunk))
-        )
-        for organization_id, city in await session.execute(query):
-            if city:
-                found[organization_id].append(city)
-    return found
+    return (
+        select(Location.organization_id, Address.city)
+        .join(Address, Address.location_id == Location.id)
+        .where(Location.organization_id.in_(chunk))
+    )

@@ -16,9 +16,9 @@ from scheduler.datewords import (
     Period,
     checked_clock,
     corrected,
-    match_clock,
     read_with,
     refuse,
+    take_clock,
     token_at,
     weekday_of,
 )
@@ -106,16 +106,6 @@ def _numeric(tokens: list[str], i: int, r: Reading) -> int | None:
         refuse("impossible", f"L'année {parts[4]} n'est pas lisible : écrivez-la en entier (ex. 5/12/2026).")
     r.set_day(int(parts[0]), int(parts[2]), int(parts[4]) if full else None)
     return i + 5 if full else i + 3
-
-
-def _clock(tokens: list[str], i: int, r: Reading) -> int | None:
-    found = match_clock(tokens, i)
-    if found is None:
-        return None
-    if r.clock is not None:
-        refuse("unreadable", "J'ai trouvé deux heures : gardez-en une.")
-    r.clock, j = found
-    return j
 
 
 def _number(tokens: list[str], i: int, r: Reading) -> int | None:
@@ -240,5 +230,5 @@ def _filler(tokens: list[str], i: int, r: Reading) -> int | None:
 
 
 _MATCHERS: tuple[Callable[[list[str], int, Reading], int | None], ...] = (
-    _numeric, _clock, _number, _relative, _delay, _weekday, _next, _period, _filler,
+    _numeric, take_clock, _number, _relative, _delay, _weekday, _next, _period, _filler,
 )

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Literal, NoReturn, TypeVar
+from typing import Literal, NoReturn, Protocol, TypeVar
 
 from babel.dates import format_date, format_time, get_day_names, get_month_names
 from rapidfuzz.distance import OSA
@@ -167,6 +167,24 @@ _PERIOD_SUFFIXES: dict[tuple[str, ...], Period] = {
     ("am",): "am", ("pm",): "pm", ("du", "matin"): "am", ("du", "soir"): "pm",
     ("de", "apres", "-", "midi"): "pm", ("de", "apres", "midi"): "pm",
 }
+
+
+class HoldsClock(Protocol):
+    """A reading in progress that holds at most one time of day."""
+
+    clock: Clock | None
+
+
+def take_clock(tokens: list[str], i: int, reading: HoldsClock) -> int | None:
+    """Read a time of day at ``tokens[i]`` into ``reading`` (refused when it already has one);
+    the index after it, or None when there is none."""
+    found = match_clock(tokens, i)
+    if found is None:
+        return None
+    if reading.clock is not None:
+        refuse("unreadable", "J'ai trouvé deux heures : gardez-en une.")
+    reading.clock, j = found
+    return j
 
 
 def match_clock(tokens: list[str], i: int) -> tuple[Clock, int] | None:

@@ -13,11 +13,12 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import JSON, Index, Integer, String, Text, select, update
+from sqlalchemy import JSON, Index, Integer, String, Text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
 from directory.db import Base, UtcDateTime
+from scheduler.claims import claim_each, due_or_expired
 
 PENDING, SENDING, SENT, ABANDONED = "pending", "sending", "sent", "abandoned"
 # Waits between tries of a kept message; after the last one it is abandoned (and stays, for the record).
@@ -79,38 +80,19 @@ async def keep(
 async def claim_due(sessions: async_sessionmaker[AsyncSession], now: dt.datetime, limit: int = 50) -> list[Addressed]:
     """Due messages, each claimed for this sender only: pending ones whose time has come, and
     ones a sender claimed but never finished (it stopped) once their claim has run out."""
-    claimed: list[Addressed] = []
-    async with sessions() as session:
-        due = (
-            await session.execute(
-                select(OutboxMessage.id)
-                .where(
-                    ((OutboxMessage.status == PENDING) & (OutboxMessage.due_at <= now))
-                    | ((OutboxMessage.status == SENDING) & (OutboxMessage.claimed_until <= now))
-                )
-                .order_by(OutboxMessage.due_at)
-                .limit(limit)
-            )
-        ).scalars().all()
-        for message_id in due:
-            taken = await session.execute(
-                update(OutboxMessage)
-                .where(
-                    OutboxMessage.id == message_id,
-                    ((OutboxMessage.status == PENDING) & (OutboxMessage.due_at <= now))
-                    | ((OutboxMessage.status == SENDING) & (OutboxMessage.claimed_until <= now)),
-                )
-                .values(status=SENDING, claimed_until=now + CLAIM_TIMEOUT)
-                .returning(
-                    OutboxMessage.id, OutboxMessage.platform, OutboxMessage.chat_id, OutboxMessage.thread_id,
-                    OutboxMessage.payload, OutboxMessage.attempts,
-                )
-            )
-            row = taken.one_or_none()
-            await session.commit()
-            if row is not None:
-                claimed.append(Addressed(*row))
-    return claimed
+    taken = await claim_each(
+        sessions,
+        OutboxMessage,
+        due_or_expired(OutboxMessage, PENDING, SENDING, now),
+        read=(OutboxMessage.id,),
+        values=lambda _: {"status": SENDING, "claimed_until": now + CLAIM_TIMEOUT},
+        returning=(
+            OutboxMessage.id, OutboxMessage.platform, OutboxMessage.chat_id, OutboxMessage.thread_id,
+            OutboxMessage.payload, OutboxMessage.attempts,
+        ),
+        limit=limit,
+    )
+    return [Addressed(*changed) for _, changed in taken]
 
 
 async def mark_sent(sessions: async_sessionmaker[AsyncSession], message_id: uuid.UUID, now: dt.datetime) -> None:

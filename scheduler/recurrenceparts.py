@@ -13,9 +13,9 @@ from scheduler.datewords import (
     Period,
     checked_clock,
     corrected,
-    match_clock,
     read_with,
     refuse,
+    take_clock,
     token_at,
     weekday_of,
 )
@@ -86,13 +86,7 @@ def _clock(tokens: list[str], i: int, p: Pattern) -> int | None:
     if tokens[i] in PERIOD_WORDS:
         p.period = PERIOD_WORDS[tokens[i]]
         return i + 1
-    found = match_clock(tokens, i)
-    if found is None:
-        return None
-    if p.clock is not None:
-        refuse("unreadable", "J'ai trouvé deux heures : gardez-en une.")
-    p.clock, j = found
-    return j
+    return take_clock(tokens, i, p)
 
 
 def _ordinal(tokens: list[str], i: int, p: Pattern) -> int | None:

@@ -27,12 +27,14 @@ import datetime as dt
 import re
 import uuid
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import Row, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from scheduler.claims import claim_each, due_or_expired
 from scheduler.events import CANCELLED, CLAIMED, DONE, PENDING, SKIPPED, Event, Reminder
 from scheduler.recurrence import Recurrence
 
@@ -187,42 +189,24 @@ async def claim_due(
 ) -> list[Due]:
     """Due reminders, each claimed for this sweeper only: pending ones whose time has come and ones
     whose claim ran out. Those :func:`lateness` skips are marked skipped, with the reason, instead."""
-    is_due = ((Reminder.status == PENDING) & (Reminder.due_at <= now)) | (
-        (Reminder.status == CLAIMED) & (Reminder.claimed_until <= now)
+
+    def values(row: Row[Any]) -> dict[str, Any]:
+        decision = lateness(row.due_at, row.occurrence_start, now)
+        if decision.send:
+            return {"status": CLAIMED, "claimed_until": now + CLAIM_TIMEOUT, "note": decision.note}
+        return {"status": SKIPPED, "claimed_until": None, "done_at": now, "note": decision.note}
+
+    taken = await claim_each(
+        sessions,
+        Reminder,
+        due_or_expired(Reminder, PENDING, CLAIMED, now),
+        read=(Reminder.id, Reminder.due_at, Reminder.occurrence_start),
+        values=values,
+        returning=(Reminder.id, Reminder.event_id, Reminder.occurrence_start, Reminder.offset, Reminder.due_at,
+                   Reminder.status, Reminder.note),
+        limit=limit,
     )
-    claimed: list[Due] = []
-    async with sessions() as session:
-        found = (
-            await session.execute(
-                select(Reminder.id, Reminder.due_at, Reminder.occurrence_start)
-                .where(is_due)
-                .order_by(Reminder.due_at)
-                .limit(limit)
-            )
-        ).all()
-        for reminder_id, due_at, occurrence_start in found:
-            decision = lateness(due_at, occurrence_start, now)
-            if decision.send:
-                values = {"status": CLAIMED, "claimed_until": now + CLAIM_TIMEOUT, "note": decision.note}
-            else:
-                values = {"status": SKIPPED, "claimed_until": None, "done_at": now, "note": decision.note}
-            taken = await session.execute(
-                update(Reminder)
-                .where(Reminder.id == reminder_id, is_due)
-                .values(**values)
-                .returning(
-                    Reminder.id,
-                    Reminder.event_id,
-                    Reminder.occurrence_start,
-                    Reminder.offset,
-                    Reminder.due_at,
-                )
-            )
-            row = taken.one_or_none()
-            await session.commit()
-            if row is not None and decision.send:
-                claimed.append(Due(*row, note=decision.note))
-    return claimed
+    return [Due(*changed[:5], note=changed.note) for _, changed in taken if changed.status == CLAIMED]
 
 
 async def settle(

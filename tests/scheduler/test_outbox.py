@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import uuid
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from directory.db import create_engine, session_factory
 from scheduler import outbox
 from scheduler.outbox import CLAIM_TIMEOUT, RETRY_DELAYS, Addressed, OutboxMessage
+from tests.scheduler.racing import claim_twice
 
 T0 = dt.datetime(2025, 3, 10, 14, 0, tzinfo=dt.UTC)
 SECOND = dt.timedelta(seconds=1)
@@ -70,55 +68,18 @@ async def test_due_messages_come_oldest_first_up_to_the_limit(sessions: Sessions
     assert [m.id for m in await outbox.claim_due(sessions, now, limit=2)] == [later]
 
 
-class Racing:
-    """Sessions that, after their first query (the search for due messages), wait until every
-    other racer has made its own: both senders then hold the same due rows before either claims one."""
-
-    def __init__(self, sessions: Sessions, barrier: asyncio.Barrier) -> None:
-        self.sessions, self.barrier = sessions, barrier
-        self.queries = 0
-
-    def __call__(self) -> AsyncSession:
-        session = self.sessions()
-        execute = session.execute
-        waited = False
-
-        async def execute_then_wait(*args: Any, **options: Any) -> Any:
-            nonlocal waited
-            self.queries += 1
-            result = await execute(*args, **options)
-            if not waited:
-                waited = True
-                await self.barrier.wait()
-            return result
-
-        session.execute = execute_then_wait  # type: ignore[method-assign]
-        return session
-
-
 async def test_two_senders_never_claim_the_same_message(url: str, sessions: Sessions) -> None:
     """On PostgreSQL the two claims run at once on two connections, both having read every row as due:
     the conditional update still gives each message to one sender. SQLite serializes writers:
     there the two claim one after the other."""
     ids = {await kept(sessions, f"chat-{n}", T0) for n in range(12)}
     due = T0 + RETRY_DELAYS[0]
-    other_engine = create_engine(url)
-    try:
-        other = session_factory(other_engine)
-        if url.startswith("postgresql"):
-            barrier = asyncio.Barrier(2)
-            racers = Racing(sessions, barrier), Racing(other, barrier)
-            first, second = await asyncio.gather(
-                outbox.claim_due(racers[0], due),  # type: ignore[arg-type]
-                outbox.claim_due(racers[1], due),  # type: ignore[arg-type]
-            )
-            # each read all 12 as due before either claimed, then tried to claim all 12
-            assert [racer.queries for racer in racers] == [1 + len(ids)] * 2
-        else:
-            first, second = await outbox.claim_due(sessions, due), await outbox.claim_due(other, due)
-            assert second == []
-    finally:
-        await other_engine.dispose()
+    first, second, queries = await claim_twice(url, sessions, lambda s: outbox.claim_due(s, due))
+    if queries is not None:
+        # each read all 12 as due before either claimed, then tried to claim all 12
+        assert queries == [1 + len(ids)] * 2
+    else:
+        assert second == []
     claimed = [m.id for m in first] + [m.id for m in second]
     assert sorted(claimed) == sorted(ids)  # every message claimed, none twice
 

@@ -3,7 +3,6 @@ cancelling, claiming once, reclaiming, and the rule for late reminders."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import uuid
 from zoneinfo import ZoneInfo
@@ -12,11 +11,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from directory.db import create_engine, session_factory
 from scheduler import reminders
 from scheduler.events import CANCELLED, CLAIMED, DONE, PENDING, SKIPPED, Event, Reminder
 from scheduler.reminders import CLAIM_TIMEOUT, Decision, due_time, lateness, parse_offset
-from tests.scheduler.test_outbox import Racing
+from tests.scheduler.racing import claim_twice
 
 TORONTO = ZoneInfo("America/Toronto")
 UTC = dt.UTC
@@ -200,22 +198,11 @@ async def test_two_sweepers_never_claim_the_same_reminder(url: str, sessions: Se
         )
     ids = {r.id for r in await stored(sessions, event_id)}
     now = T0 + 12 * SECOND
-    other_engine = create_engine(url)
-    try:
-        other = session_factory(other_engine)
-        if url.startswith("postgresql"):
-            barrier = asyncio.Barrier(2)
-            racers = Racing(sessions, barrier), Racing(other, barrier)
-            first, second = await asyncio.gather(
-                reminders.claim_due(racers[0], now),  # type: ignore[arg-type]
-                reminders.claim_due(racers[1], now),  # type: ignore[arg-type]
-            )
-            assert [racer.queries for racer in racers] == [1 + len(ids)] * 2
-        else:
-            first, second = await reminders.claim_due(sessions, now), await reminders.claim_due(other, now)
-            assert second == []
-    finally:
-        await other_engine.dispose()
+    first, second, queries = await claim_twice(url, sessions, lambda s: reminders.claim_due(s, now))
+    if queries is not None:
+        assert queries == [1 + len(ids)] * 2
+    else:
+        assert second == []
     claimed = [r.id for r in first] + [r.id for r in second]
     assert sorted(claimed) == sorted(ids)  # every reminder claimed, none twice
 
