@@ -68,7 +68,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import synthetic
-from bot import slack_render, telegram_render
+from bot import eventloop, slack_render, telegram_render
 from bot.redelivery import sweep
 from bot.settings import Settings
 from bot.slack import EVENTS_PATH, SlackAdapter
@@ -76,7 +76,6 @@ from bot.slack_render import ACTION_PREFIX
 from bot.telegram import SECRET_HEADER, TelegramAdapter
 from bot.web import start_server, to_web_app
 from bot.wiring import Running, build
-from directory.channels import choices_of
 from directory.records import service_records
 from directory.relevance import load_judgments
 from handlers.messages import ChatRef, Incoming
@@ -334,8 +333,8 @@ class BotSide:
             response = context.search.search(question, limit=PAGE_SIZE)
             timed("recherche (Search.search)", started)
             started = now()
-            await choices_of(context.sessions, "telegram", str(30_000_000 + n))
-            timed("choix de la conversation (choices_of, 1 SQL)", started)
+            await context.choices.choices(context.sessions, "telegram", str(30_000_000 + n), context.clock())
+            timed("choix de la conversation (ChoiceCache, en mémoire)", started)
             if not response.abstained and response.results:
                 started = now()
                 async with context.sessions() as session:
@@ -464,7 +463,7 @@ class BotSide:
 
 def bot_process(connection: Connection) -> None:
     """The bot's own process: runs the calls the platform process sends until ``stop`` or EOF."""
-    asyncio.run(_serve_calls(connection))
+    eventloop.run(_serve_calls(connection))
 
 
 async def _serve_calls(connection: Connection) -> None:
@@ -1267,7 +1266,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     started = time.perf_counter()
     if options.one_process:
-        found = asyncio.run(drive(options, BotSide(), lambda line: print(line, flush=True)))
+        found = eventloop.run(drive(options, BotSide(), lambda line: print(line, flush=True)))
     else:
         context = multiprocessing.get_context("fork")
         ours, theirs = context.Pipe()
@@ -1275,7 +1274,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         child.start()
         theirs.close()
         try:
-            found = asyncio.run(
+            found = eventloop.run(
                 drive(options, Remote(ours, options.timeout + 60), lambda line: print(line, flush=True))
             )
         finally:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from pydantic import ValidationError
 
+from bot import eventloop
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ def run(platform: Annotated[Platform | None, typer.Option(help="Forcer une plate
             await running.close()
 
     try:
-        asyncio.run(main())
+        eventloop.run(main())
     except StartError as error:
         _err(f"Démarrage impossible : {error}")
         raise typer.Exit(2) from error

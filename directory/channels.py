@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import String, Text
+from sqlalchemy import String, Text, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -31,6 +31,15 @@ class ChannelChoices:
 
     place_id: str | None = None
     language: str | None = None
+
+
+async def all_choices(sessions: async_sessionmaker[AsyncSession]) -> dict[tuple[str, str], ChannelChoices]:
+    """Every chat's choices, keyed by (platform, chat id)."""
+    async with sessions() as session:
+        rows = await session.execute(
+            select(ChannelSetting.platform, ChannelSetting.chat_id, ChannelSetting.place_id, ChannelSetting.language)
+        )
+        return {(platform, chat_id): ChannelChoices(place, language) for platform, chat_id, place, language in rows}
 
 
 async def choices_of(sessions: async_sessionmaker[AsyncSession], platform: str, chat_id: str) -> ChannelChoices:

@@ -71,4 +71,4 @@ async def _choose(incoming: Incoming, context: Context, **change: str | None) ->
     now = context.clock()
     chat = incoming.chat
     choices = await choose(context.sessions, chat.platform, chat.chat_id, now, **change)
-    context.choices.keep(chat.platform, chat.chat_id, choices, now)
+    context.choices.keep(chat.platform, chat.chat_id, choices)

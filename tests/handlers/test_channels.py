@@ -14,6 +14,7 @@ import pytest_asyncio
 from bot.settings import Settings
 from bot.wiring import Running, build
 from directory.channels import ChannelChoices, choices_of
+from handlers.choices import ChoiceCache
 from handlers.context import Context
 from handlers.messages import ChatRef, Incoming, Reply
 from handlers.router import dispatch, split_command
@@ -189,7 +190,7 @@ def unreachable() -> NoReturn:
 async def test_help_still_answers_when_the_database_is_away(
     context: Context, chat: ChatRef, caplog: pytest.LogCaptureFixture
 ) -> None:
-    away = dataclasses.replace(context, sessions=unreachable)
+    away = dataclasses.replace(context, sessions=unreachable, choices=ChoiceCache())
     with caplog.at_level(logging.ERROR, logger="handlers.router"):
         assert (await text(away, chat, "/aide")).startswith(HELP_FR)
     assert any(r.exc_info and isinstance(r.exc_info[1], ConnectionError) for r in caplog.records)

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
+
+import pytest
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 from directory.channels import ChannelChoices, choose
 from handlers.choices import TTL, ChoiceCache
@@ -31,9 +36,19 @@ async def test_a_change_made_here_shows_at_once(context: Context) -> None:
     assert await cache.choices(here.sessions, "telegram", "-42", T0) == ChannelChoices(language="en")
 
 
-async def test_the_least_recently_used_chat_is_forgotten_first(context: Context) -> None:
-    cache = ChoiceCache(capacity=2)
-    for chat in ("a", "b", "c"):
-        cache.keep("slack", chat, ChannelChoices(language="fr"), T0)
-    await choose(context.sessions, "slack", "a", T0, language="en")
-    assert await cache.choices(context.sessions, "slack", "a", T0) == ChannelChoices(language="en")
+async def test_chats_asking_together_share_one_read(context: Context) -> None:
+    cache = ChoiceCache()
+    await choose(context.sessions, "slack", "C0SHARED", T0, place_id="jonquiere")
+    first, second = await asyncio.gather(
+        cache.choices(context.sessions, "slack", "C0SHARED", T0), cache.choices(context.sessions, "slack", "C0NONE", T0)
+    )
+    assert first == ChannelChoices(place_id="jonquiere")
+    assert second == ChannelChoices()
+
+
+async def test_a_failed_read_is_tried_again_on_the_next_message(context: Context) -> None:
+    cache = ChoiceCache()
+    broken = async_sessionmaker(create_async_engine("sqlite+aiosqlite:///:memory:"))  # no tables
+    with pytest.raises(OperationalError):
+        await cache.choices(broken, "slack", "C0X", T0)
+    assert await cache.choices(context.sessions, "slack", "C0X", T0) == ChannelChoices()
