@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from directory import changelog, channels, details, models, taxonomy
+from directory import changelog, channels, details, models, roles, taxonomy
 from directory.db import Base
 
-MODULES = (models, details, taxonomy, changelog, channels)
+MODULES = (models, details, taxonomy, changelog, channels, roles)
 metadata = Base.metadata

@@ -35,3 +35,6 @@ class Context:
     names: NameCache = field(default_factory=NameCache)
     records: RecordCache = field(default_factory=RecordCache)
     choices: ChoiceCache = field(default_factory=ChoiceCache)
+    # per platform, a link that opens a private conversation with the bot, "{payload}" passed to /start
+    # (Telegram: "https://t.me/<bot>?start={payload}"); set by the adapters once they know the bot
+    start_links: dict[str, str] = field(default_factory=dict)

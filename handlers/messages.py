@@ -36,6 +36,9 @@ class Incoming:
     locale: str = "fr"
     private: bool = True
     default_place: str | None = None  # the chat's own place (/lieu), used when a question names none
+    user_name: str = ""  # how the person is shown to others ("Marie Tremblay"); may be empty
+    # chats the message names, to post in: Slack channel ids from ``<#C123|nom>``, Telegram "@nomdugroupe"
+    mentions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,10 +89,20 @@ class Reply:
     cards: tuple[Card, ...] = ()
     buttons: tuple[Button, ...] = ()
     attachments: tuple[Attachment, ...] = ()
+    # a short acknowledgement for the person who pressed a button only (Telegram: the button's
+    # pop-up notice, Slack: an ephemeral message); shown as a plain reply where there is no such thing
+    notice: bool = False
+    # a question of a guided conversation: in a group, the platform is asked to bring back the answer
+    # (Telegram: a forced reply to the bot, so that its privacy mode lets the answer through)
+    asks: bool = False
 
 
 class Outbox(Protocol):
-    """Proactive sending (reminders, announcements), implemented by each adapter."""
+    """Proactive sending (reminders, announcements), implemented by each adapter; both raise
+    ``bot.delivery`` failures (rate limited, unavailable, rejected) for the shared send path."""
 
-    async def send(self, chat: ChatRef, reply: Reply) -> None:
-        """Send ``reply`` to ``chat``."""
+    async def post(self, chat: ChatRef, reply: Reply) -> str | None:
+        """Post ``reply`` to ``chat``; the platform's id of its first message (to edit it later)."""
+
+    async def edit(self, chat: ChatRef, ref: str, reply: Reply) -> None:
+        """Replace the text and buttons of the message ``ref`` of ``chat`` with ``reply``'s."""

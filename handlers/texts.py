@@ -1,7 +1,7 @@
 """Reply texts in French (the source language) and their English translations.
 
 Texts are written in French in the code, wrapped in ``t(...)``; English comes from
-``handlers/locales/en/LC_MESSAGES/passerelle.po``, read with Babel.
+the catalogs of ``handlers/locales/en/LC_MESSAGES/`` (one ``.po`` per feature), read with Babel.
 """
 
 from __future__ import annotations
@@ -40,6 +40,11 @@ def texts_for(language: str) -> Texts:
     language = (language or "fr").split("-")[0].split("_")[0].lower()
     if language not in LANGUAGES or language == "fr":
         return Texts("fr", None)
-    path = resources.files("handlers") / "locales" / language / "LC_MESSAGES" / "passerelle.po"
-    with path.open("rb") as handle:
-        return Texts(language, read_po(handle, locale=language))
+    folder = resources.files("handlers") / "locales" / language / "LC_MESSAGES"
+    catalog = Catalog(locale=language)
+    for path in sorted((p for p in folder.iterdir() if p.name.endswith(".po")), key=lambda p: p.name):
+        with path.open("rb") as handle:
+            for message in read_po(handle, locale=language):
+                if message.id:
+                    catalog[message.id] = message
+    return Texts(language, catalog)

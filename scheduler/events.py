@@ -56,6 +56,9 @@ class Event(Base):
     reminder_offsets: Mapped[str] = mapped_column(Text, default=DEFAULT_OFFSETS)
     created_by: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    capacity: Mapped[int | None] = mapped_column(Integer)  # places; beyond, "yes" joins the waiting list
+    # reminders are written for the occurrences up to this instant; the sweep extends it
+    scheduled_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
 
 class EventChannel(Base):
@@ -80,6 +83,7 @@ class Rsvp(Base):
     answer: Mapped[str] = mapped_column(String(8))
     position: Mapped[int | None] = mapped_column(Integer)
     answered_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    display_name: Mapped[str] = mapped_column(Text, default="")  # as the platform showed the person
 
 
 class Reminder(Base):

@@ -21,6 +21,7 @@ from directory.db import Base, UtcDateTime
 from scheduler.claims import claim_each, due_or_expired
 
 PENDING, SENDING, SENT, ABANDONED = "pending", "sending", "sent", "abandoned"
+POST, EDIT = "post", "edit"  # a new message, or a new text for one already posted (``target_ref``)
 # Waits between tries of a kept message; after the last one it is abandoned (and stays, for the record).
 RETRY_DELAYS = tuple(dt.timedelta(minutes=m) for m in (1, 5, 15, 60, 180, 720))
 CLAIM_TIMEOUT = dt.timedelta(minutes=5)
@@ -30,7 +31,10 @@ class OutboxMessage(Base):
     """One message to send to one chat: a rendered-neutral reply as JSON, and its delivery state."""
 
     __tablename__ = "outbox_message"
-    __table_args__ = (Index("ix_outbox_message_due", "status", "due_at"),)
+    __table_args__ = (
+        Index("ix_outbox_message_due", "status", "due_at"),
+        Index("ix_outbox_message_topic", "topic"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     platform: Mapped[str] = mapped_column(String(16))
@@ -44,6 +48,15 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    kind: Mapped[str] = mapped_column(String(8), default=POST)
+    # the platform's id of the message an edit changes (Telegram message_id, Slack ts)
+    target_ref: Mapped[str | None] = mapped_column(Text)
+    # the platform's id of the posted message, once sent
+    sent_ref: Mapped[str | None] = mapped_column(Text)
+    # what the message is about ("event:<id>:announce"), to find the posts to edit
+    topic: Mapped[str | None] = mapped_column(Text)
+    # one row at most per key ("reminder:<id>:<chat>"), so a retried enqueue never doubles a message
+    dedupe_key: Mapped[str | None] = mapped_column(Text, unique=True)
 
 
 @dataclass(frozen=True, slots=True)

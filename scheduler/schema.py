@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from directory import schema as directory_schema
-from scheduler import events, outbox
+from scheduler import announcements, conversations, events, outbox
 
-MODULES = (*directory_schema.MODULES, outbox, events)
+MODULES = (*directory_schema.MODULES, outbox, events, announcements, conversations)
 metadata = directory_schema.metadata

@@ -59,7 +59,10 @@ def schema(database_url: str) -> dict[str, Any]:
                 rows = connection.exec_driver_sql(
                     "SELECT type, name, sql FROM sqlite_master WHERE tbl_name != ?", (VERSION_TABLE,)
                 )
-                found["sqlite_master"] = sorted(tuple(row) for row in rows)
+                # the DDL as SQLite keeps it, with the spacing and quoting that ALTER TABLE leaves aside
+                found["sqlite_master"] = sorted(
+                    (kind, name, sql and " ".join(sql.replace('"', "").split())) for kind, name, sql in rows
+                )
             return found
     finally:
         engine.dispose()
