@@ -1,6 +1,6 @@
 """Platform benchmark: Telegram and Slack adapters against the fake platform servers.
 
-    python bench/platforms.py [--updates 2000] [--chats 50] [--rounds 20] [--profile]
+    python bench/platforms.py [--updates 2000] [--chats 50] [--rounds 20] [--paced-seconds 20] [--profile]
 
 Prints figures, asserts nothing. The bot is built once (``bot.wiring.build``) on a temporary
 SQLite database holding the sample directory; the Telegram adapter (webhook, then long
@@ -16,6 +16,8 @@ For each platform and mode:
 - **latence** (latency): ``--chats`` chats asking at once, ``--rounds`` times; from the moment
   the update reaches the bot (start of the webhook / events POST; for long polling, the
   moment the update is queued at the fake Bot API) to its answer at the fake; p50 / p95 / max;
+- **rythme** (pace): ``--chats`` conversations in progress, each asking again after reading its
+  answer for a random time (mean ``--think`` s), for ``--paced-seconds``;
 - the same with a single chat ("à vide"), and the answer time of each POST (for Slack, the
   acknowledgement, which Slack wants within 3 s);
 - "le cœur": our own code alone (search, SQL, handler, rendering), one question at a time.
@@ -52,6 +54,7 @@ import traceback
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from importlib import metadata
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -520,6 +523,7 @@ class Arrivals:
         self.apologies = 0
         self.stray = 0
         self._complete = asyncio.Event()
+        self.waiting: dict[str, asyncio.Future[float]] = {}  # paced chats, each waiting for its answer
 
     def expect(self, keys: Sequence[str]) -> None:
         self.sent, self.answered, self.expected = {}, {}, set(keys)
@@ -528,6 +532,11 @@ class Arrivals:
 
     def note(self, key: str, text: str) -> None:
         now = time.perf_counter()
+        waiter = self.waiting.pop(key, None)
+        if waiter is not None and not waiter.done():
+            self.apologies += str(text).startswith(APOLOGY)
+            waiter.set_result(now)
+            return
         if key not in self.expected or key in self.answered:
             self.stray += 1  # a late answer of an earlier phase, or a second part
             return
@@ -794,6 +803,62 @@ class Driver:
         }
 
 
+    async def paced(
+        self, name: str, mode: str, asks: list[Callable[[], Request]], seconds: float, think: float
+    ) -> dict[str, Any]:
+        """Chats that each ask, wait for the answer, read it for a random time (exponential, mean
+        ``think`` seconds), and ask again, for ``seconds``: many chats in conversation at once, at a
+        human pace, rather than all asking at the same instant."""
+        self.failed_posts = []
+        self.arrivals.expect([])
+        latencies: list[float] = []
+        acks: list[float] = []
+        missing = 0
+        pace = random.Random(20261123)
+        loop = asyncio.get_running_loop()
+        await self.bot.begin(name)
+        cpu = time.process_time()
+        started = time.perf_counter()
+        ends = started + seconds
+
+        async def conversation(ask: Callable[[], Request]) -> None:
+            nonlocal missing
+            await asyncio.sleep(pace.expovariate(1 / think))
+            while time.perf_counter() < ends:
+                request = ask()
+                answered = self.arrivals.waiting[request.key] = loop.create_future()
+                await self._post(mode, request, acks)
+                try:
+                    at = await asyncio.wait_for(answered, self.options.timeout)
+                except TimeoutError:
+                    missing += 1
+                    continue
+                latencies.append(at - self.arrivals.sent[request.key])
+                await asyncio.sleep(pace.expovariate(1 / think))
+
+        await asyncio.gather(*(conversation(ask) for ask in asks))
+        finished = time.perf_counter()
+        driver_cpu = time.process_time() - cpu
+        bot = await self.bot.end(name)
+        return {
+            "mode": mode,
+            "chats": len(asks),
+            "think_s": think,
+            "updates": len(latencies) + missing,
+            "handled": len(latencies),
+            "missing": missing,
+            "seconds": finished - started,
+            "handled_per_s": len(latencies) / max(finished - started, 1e-9),
+            "apologies": self.arrivals.apologies,
+            "failed_posts": len(self.failed_posts),
+            "first_failed_posts": self.failed_posts[:3],
+            "latency": summary(latencies),
+            "ack": summary(acks),
+            "driver_cpu_share": driver_cpu / max(finished - started, 1e-9),
+            **bot_figures(bot, len(latencies)),
+        }
+
+
 def bot_figures(bot: dict[str, Any], handled: int) -> dict[str, Any]:
     """The bot process's costs of a phase, also per handled update."""
     return {
@@ -850,6 +915,9 @@ async def drive(options: argparse.Namespace, bot: Any, say: Callable[[str], None
                     chats = [next(chat) for _ in range(chats or options.chats)]
                     return [[make(c) for c in chats] for _ in range(count)]
 
+                def conversations(make: Callable[[int], Request]) -> list[Callable[[], Request]]:
+                    return [partial(make, next(chat)) for _ in range(options.chats)]
+
                 plans: list[tuple[str, str, Callable[[int], Request], int, int]] = []
                 if "telegram" in wanted:
                     plans.append(
@@ -872,6 +940,14 @@ async def drive(options: argparse.Namespace, bot: Any, say: Callable[[str], None
                     if options.solo_rounds:
                         phases[f"{label} à vide"] = await driver.latency(
                             f"{label} à vide", mode, rounds(make, options.solo_rounds, 1)
+                        )
+                    if options.paced_seconds:
+                        say(
+                            f"… {label} : au rythme des gens, {options.chats} conversations pendant "
+                            f"{options.paced_seconds:g} s (lecture {options.think:g} s en moyenne)"
+                        )
+                        phases[f"{label} rythme"] = await driver.paced(
+                            f"{label} rythme", mode, conversations(make), options.paced_seconds, options.think
                         )
                 if options.profile:
                     for label, mode, make, *_ in plans:
@@ -903,6 +979,12 @@ async def drive(options: argparse.Namespace, bot: Any, say: Callable[[str], None
                         if options.solo_rounds:
                             phases[f"{label} à vide"] = await driver.latency(
                                 f"{label} à vide", "polling", rounds(load.telegram, options.solo_rounds, 1)
+                            )
+                        if options.paced_seconds:
+                            say(f"… {label} : au rythme des gens, {options.chats} conversations")
+                            phases[f"{label} rythme"] = await driver.paced(
+                                f"{label} rythme", "polling", conversations(load.telegram),
+                                options.paced_seconds, options.think,
                             )
                         for how in ("échantillons", "cprofile") if options.profile else ():
                             say(f"… {label} : profil ({how}), {options.profile_updates} mises à jour")
@@ -1092,6 +1174,27 @@ def report(found: dict[str, Any]) -> None:
                 ],
             )
         )
+    paced = {k: v for k, v in phases.items() if "think_s" in v}
+    if paced:
+        print(
+            "\n== Au rythme des gens : n conversations en cours, chacune redemande après avoir lu "
+            "(temps de lecture exponentiel) =="
+        )
+        print(
+            table(
+                ["mesure", "conv.", "lecture s", "réponses", "traitées/s", "p50 ms", "p95 ms", "p99 ms",
+                 "max ms", "sans réponse", "CPU robot", "ms CPU/maj"],
+                [
+                    [
+                        name, r["chats"], f"{r['think_s']:g}", r["handled"], f"{r['handled_per_s']:.0f}",
+                        ms(r["latency"], "p50_ms"), ms(r["latency"], "p95_ms"), ms(r["latency"], "p99_ms"),
+                        ms(r["latency"], "max_ms"), r["missing"], f"{100 * r['bot_cpu_share']:.0f} %",
+                        f"{r['bot_cpu_ms_per_update']:.2f}",
+                    ]
+                    for name, r in paced.items()
+                ],
+            )
+        )
     sampled = {
         k.removesuffix(" profil échantillons"): v for k, v in phases.items() if "layer_cpu_ms_per_update" in v
     }
@@ -1209,6 +1312,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         type=int,
         default=1000,
         help="mises à jour de la mesure de débit en long polling (0 : pas de long polling)",
+    )
+    parser.add_argument(
+        "--paced-seconds", type=float, default=20.0,
+        help="durée de la mesure au rythme des gens (0 : pas de mesure)",
+    )
+    parser.add_argument(
+        "--think", type=float, default=1.0,
+        help="temps moyen (s) entre une réponse et la question suivante d'une même conversation",
     )
     parser.add_argument("--polling-rounds", type=int, default=10, help="tours de latence en long polling")
     parser.add_argument("--connections", type=int, default=64, help="POST en vol au plus pendant le débit")
