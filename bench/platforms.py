@@ -72,7 +72,8 @@ if str(ROOT) not in sys.path:
 
 from bench import synthetic
 from bot import eventloop, slack_render, telegram_render
-from bot.redelivery import sweep
+from bot.scheduling import Sweep, sweep_until
+from bot.sending import OutboxSender
 from bot.settings import Settings
 from bot.slack import EVENTS_PATH, SlackAdapter
 from bot.slack_render import ACTION_PREFIX
@@ -288,10 +289,9 @@ class BotSide:
             to_web_app(self.telegram.routes() + self.slack.routes()), 0, "127.0.0.1"
         )
         port = self.runner.addresses[0][1]
-        deliveries = {"telegram": self.telegram.outbox, "slack": self.slack.outbox}
-        self.sweeping = asyncio.create_task(
-            sweep(context.sessions, deliveries, context.clock, self.stop_sweep)
-        )
+        senders = {"telegram": self.telegram.sender, "slack": self.slack.sender}
+        sweep = Sweep(context, OutboxSender(context.sessions, senders, context.clock), self.running.producers)
+        self.sweeping = asyncio.create_task(sweep_until(sweep, self.stop_sweep))
         return {"base": f"http://127.0.0.1:{port}", "build_s": built, **self._workload()}
 
     def _workload(self) -> dict[str, Any]:

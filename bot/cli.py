@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import sys
 from enum import Enum
 from pathlib import Path
@@ -16,14 +17,17 @@ from bot import eventloop
 from bot.settings import Settings
 
 if TYPE_CHECKING:
+    from directory.roles import RoleHolder
     from handlers.context import Context
 
 app = typer.Typer(help="Passerelle : « qui appeler ? » pour les réseaux communautaires du Québec.",
                   no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="Base de données.", no_args_is_help=True)
 directory_app = typer.Typer(help="Annuaire : import, export, exemple.", no_args_is_help=True)
+role_app = typer.Typer(help="Rôles : coordonnateurs et administrateurs du réseau.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(directory_app, name="directory")
+app.add_typer(role_app, name="role")
 
 
 class Platform(str, Enum):
@@ -57,8 +61,7 @@ def _err(message: str) -> None:
 @app.command()
 def run(platform: Annotated[Platform | None, typer.Option(help="Forcer une plateforme.")] = None) -> None:
     """Start every platform whose credentials are set (the console chat when none is)."""
-    from bot.console import run_console
-    from bot.platforms import ConfigurationError, StartError, choose, serve, to_adapters
+    from bot.platforms import ConfigurationError, StartError, choose, serve, serve_console, to_adapters
     from bot.wiring import build
 
     settings = _settings()
@@ -72,10 +75,10 @@ def run(platform: Annotated[Platform | None, typer.Option(help="Forcer une plate
         running = await build(settings, say=_err)
         try:
             if names == ["console"]:
-                await run_console(running.context)
+                await serve_console(running.context, running.producers)
             else:
                 adapters = to_adapters(names, settings, running.context, running.keep)
-                await serve(adapters, running.context, settings.http_port, _err)
+                await serve(adapters, running.context, settings.http_port, _err, producers=running.producers)
         finally:
             await running.close()
 
@@ -251,6 +254,108 @@ def directory_sample() -> None:
         typer.echo(f"Annuaire d'exemple chargé : {report.summary()}")
 
     asyncio.run(main())
+
+
+PERSON_HELP = "La personne : telegram:<identifiant numérique> ou slack:<identifiant Slack> (U0123ABC)."
+ROLE_HELP = "coordinator (crée événements et annonces) ou admin."
+PERSON_IDS = {"telegram": re.compile(r"\d{1,20}"), "slack": re.compile(r"[UW][A-Z0-9]{2,}")}
+
+
+def _person(text: str) -> tuple[str, str]:
+    """("telegram", "123456") from "telegram:123456"; stops with exit code 2 on anything else."""
+    platform, _, user_id = text.strip().partition(":")
+    platform, user_id = platform.lower(), user_id.strip()
+    pattern = PERSON_IDS.get(platform)
+    if pattern is None:
+        _err(f"Plateforme inconnue dans « {text} » : écrivez telegram:<identifiant> ou slack:<identifiant>, "
+             "par exemple telegram:123456789 ou slack:U0123ABC.")
+        raise typer.Exit(2)
+    if platform == "slack":
+        user_id = user_id.upper()
+    if not pattern.fullmatch(user_id):
+        example = "telegram:123456789 (des chiffres)" if platform == "telegram" else "slack:U0123ABC"
+        _err(f"Identifiant invalide dans « {text} » : écrivez par exemple {example}. "
+             "La personne voit son identifiant quand le robot lui refuse une commande.")
+        raise typer.Exit(2)
+    return platform, user_id
+
+
+def _role(text: str) -> str:
+    """The role named ``text``; stops with exit code 2 when it is not one."""
+    from directory.roles import ROLES
+
+    role = text.strip().lower()
+    if role not in ROLES:
+        _err(f"Rôle inconnu : « {text} ». Rôles possibles : {', '.join(ROLES)}.")
+        raise typer.Exit(2)
+    return role
+
+
+@role_app.command("add")
+def role_add(
+    person: Annotated[str, typer.Argument(help=PERSON_HELP)],
+    role: Annotated[str, typer.Argument(help=ROLE_HELP)],
+) -> None:
+    """Give a role to a person of a platform."""
+    import datetime as dt
+
+    from directory.roles import grant
+
+    platform, user_id = _person(person)
+    wanted = _role(role)
+
+    async def main() -> bool:
+        async with _sessions() as sessions:
+            return await grant(sessions, platform, user_id, wanted, granted_by="cli", now=dt.datetime.now(dt.UTC))
+
+    if asyncio.run(main()):
+        typer.echo(f"Rôle {wanted} donné à {platform}:{user_id}.")
+    else:
+        typer.echo(f"{platform}:{user_id} a déjà le rôle {wanted}.")
+
+
+@role_app.command("remove")
+def role_remove(
+    person: Annotated[str, typer.Argument(help=PERSON_HELP)],
+    role: Annotated[str, typer.Argument(help=ROLE_HELP)],
+) -> None:
+    """Take a role back from a person of a platform."""
+    from directory.roles import revoke
+
+    platform, user_id = _person(person)
+    wanted = _role(role)
+
+    async def main() -> bool:
+        async with _sessions() as sessions:
+            return await revoke(sessions, platform, user_id, wanted)
+
+    if not asyncio.run(main()):
+        _err(f"{platform}:{user_id} n'a pas le rôle {wanted} : rien à retirer.")
+        raise typer.Exit(1)
+    typer.echo(f"Rôle {wanted} retiré à {platform}:{user_id}.")
+
+
+@role_app.command("list")
+def role_list(
+    role: Annotated[str | None, typer.Argument(help="Seulement ce rôle (coordinator ou admin).")] = None,
+) -> None:
+    """List who holds which role."""
+    from directory.roles import holders
+
+    wanted = _role(role) if role is not None else None
+
+    async def main() -> list[RoleHolder]:
+        async with _sessions() as sessions:
+            return await holders(sessions, wanted)
+
+    found = asyncio.run(main())
+    if not found:
+        typer.echo("Personne n'a ce rôle." if wanted else "Personne n'a encore de rôle : "
+                   "passerelle role add telegram:<identifiant> admin")
+        return
+    for holder in found:
+        typer.echo(f"{holder.platform}:{holder.user_id}\t{holder.role}\t"
+                   f"donné par {holder.granted_by} le {holder.granted_at:%Y-%m-%d}")
 
 
 class _sessions:

@@ -51,9 +51,9 @@ class ConsoleChat:
                 write(answer)
 
 
-async def run_console(context: Context) -> None:
+async def run_console(context: Context, chat: ConsoleChat | None = None) -> None:
     """Open the interactive chat on this terminal (line editing and history when it is one)."""
-    chat = ConsoleChat(context)
+    chat = chat or ConsoleChat(context)
     if sys.stdin.isatty():
         await chat.run(_prompt_reader(), print)
     else:

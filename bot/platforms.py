@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
 from aiohttp import web
 
+from bot.console import ConsoleChat, run_console
 from bot.delivery import Delivery, Keep
-from bot.redelivery import sweep
+from bot.plain import to_text
+from bot.scheduling import Producer, Sweep, sweeping
+from bot.sending import OutboxSender
 from bot.settings import Settings
 from bot.web import start_server, to_web_app
 from handlers.context import Context
+from handlers.messages import ChatRef, Outbox, Reply
+from handlers.texts import texts_for
 
 PLATFORMS = ("telegram", "slack", "console")
 
@@ -29,7 +34,8 @@ class StartError(Exception):
 class Adapter(Protocol):
     """What ``serve`` needs of a platform adapter."""
 
-    outbox: Delivery
+    outbox: Delivery  # direct replies
+    sender: Outbox  # proactive messages: the outbox's posts and edits
 
     async def start(self) -> None:
         """Connect and begin receiving messages."""
@@ -100,13 +106,14 @@ async def serve(
     port: int,
     say: Callable[[str], None],
     stop: asyncio.Event | None = None,
+    producers: Sequence[Producer] = (),
 ) -> None:
-    """Start ``adapters`` (and the web server when one of them needs HTTP) and the outbox sweep,
-    run until ``stop`` is set or the process is asked to end, then stop them all."""
+    """Start ``adapters`` (and the web server when one of them needs HTTP) and the sweep of due
+    reminders, ``producers`` and outbox messages, run until ``stop`` is set or the process is asked
+    to end, then stop them all."""
     stop = stop or _stop_on_signals()
     started: list[Adapter] = []
     runner: web.AppRunner | None = None
-    sweeping: asyncio.Task[None] | None = None
     try:
         for name, adapter in adapters.items():
             try:
@@ -118,17 +125,50 @@ async def serve(
         if routes:
             runner = await start_server(to_web_app(routes), port)
             say(f"Serveur HTTP à l'écoute sur le port {port}.")
-        deliveries = {name: adapter.outbox for name, adapter in adapters.items()}
-        sweeping = asyncio.create_task(sweep(context.sessions, deliveries, context.clock, stop))
-        say("Passerelle est en ligne : " + ", ".join(adapters) + ".")
-        await stop.wait()
+        sender = OutboxSender(context.sessions, {name: adapter.sender for name, adapter in adapters.items()},
+                              context.clock)
+        async with sweeping(Sweep(context, sender, producers)):
+            say("Passerelle est en ligne : " + ", ".join(adapters) + ".")
+            await stop.wait()
     finally:
-        if sweeping is not None:
-            await sweeping
         if runner is not None:
             await runner.cleanup()
         for adapter in reversed(started):
             await adapter.stop()
+
+
+class ConsoleOutbox:
+    """The console's proactive messages (reminders, announcements) written on the terminal; their
+    buttons become the chat's numbered choices, as an answer's do."""
+
+    def __init__(self, chat: ConsoleChat, write: Callable[[str], None] = print) -> None:
+        self.chat = chat
+        self.t = texts_for(chat.context.language)
+        self.write = write
+        self.posted = 0
+
+    async def post(self, chat: ChatRef, reply: Reply) -> str | None:
+        """Write ``reply``; its number is its id."""
+        self.posted += 1
+        self._show(reply)
+        return str(self.posted)
+
+    async def edit(self, chat: ChatRef, ref: str, reply: Reply) -> None:
+        """A terminal cannot change what it wrote: the new text is written again."""
+        self._show(reply)
+
+    def _show(self, reply: Reply) -> None:
+        self.chat.buttons = list(reply.buttons)
+        self.write(to_text(reply, self.t))
+
+
+async def serve_console(context: Context, producers: Sequence[Producer] = (),
+                        write: Callable[[str], None] = print) -> None:
+    """Open the console chat, with the sweep writing due reminders and announcements on the terminal."""
+    chat = ConsoleChat(context)
+    sender = OutboxSender(context.sessions, {"console": ConsoleOutbox(chat, write)}, context.clock)
+    async with sweeping(Sweep(context, sender, producers)):
+        await run_console(context, chat)
 
 
 def _stop_on_signals() -> asyncio.Event:

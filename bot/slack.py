@@ -1,18 +1,20 @@
-"""The Slack adapter: slash commands, mentions, direct messages and buttons, with slack-bolt.
+"""The Slack adapter: slash commands, mentions, messages and buttons, with slack-bolt.
 
 Socket Mode when an app token is set; otherwise HTTP mode, where ``routes()`` gives the
 ``POST /slack/events`` route for the shared web server and the signing secret checks
 every request. Each request is acknowledged at once and answered after. Every reply
-goes through ``outbox`` (``chat.postMessage``), which honours rate limits and retries.
+goes through ``outbox`` (``sender.post``), which honours rate limits and retries; a
+notice in answer to a button is shown to the presser alone. Channel messages pass
+through (the router answers them only within a conversation under way).
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import re
-from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from functools import partial
 from typing import Any
 
@@ -21,13 +23,14 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
-from slack_sdk.errors import SlackApiError, SlackRequestError
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
-from bot.delivery import Delivery, Keep, RateLimited, Rejected, Sleep, Unavailable
+from bot.delivery import Delivery, Keep, Sleep
 from bot.settings import Settings
 from bot.slack_render import ACTION_PREFIX, to_messages
+from bot.slack_sender import Sender, error_code
 from handlers.context import Context
 from handlers.messages import ChatRef, Incoming, Reply
 from handlers.router import dispatch, split_command
@@ -40,13 +43,9 @@ EVENTS_PATH = "/slack/events"
 ACTION_ID = re.compile(rf"^{re.escape(ACTION_PREFIX)}\d+$")
 CALL_TIMEOUT = 30.0  # seconds for one Web API call
 STOP_GRACE = 5.0  # seconds given to answers under way when stopping
-TRANSIENT = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout"})
-UNREACHABLE = frozenset({"not_in_channel", "channel_not_found"})  # the bot may not post there
-PROGRESS_KEPT = 256  # replies whose parts were partly sent, remembered so a retry does not repeat them
 CONCURRENT_ANSWERS = 10  # questions answered at once; the database pool holds 5 + 10 connections
 _CONTROL = re.compile(r"<([^<>]*)>")
-
-Step = Callable[[], Awaitable[Any]]
+_CHANNEL = re.compile(r"<#([A-Z0-9]+)(?:\|[^<>]*)?>")
 
 
 class SlackStartError(Exception):
@@ -66,7 +65,6 @@ class SlackAdapter:
         self.settings = settings
         self.context = context
         self.bot_user_id = ""
-        self.outbox = Delivery(self._post, keep=keep, sleep=sleep)
         self._answering = asyncio.Semaphore(CONCURRENT_ANSWERS)
         self.client = AsyncWebClient(
             token=settings.slack_bot_token.get_secret_value(),
@@ -74,6 +72,8 @@ class SlackAdapter:
             timeout=int(CALL_TIMEOUT),
             retry_handlers=[],  # ``outbox`` does the retrying
         )
+        self.sender = Sender(self.client, texts_for(context.language))
+        self.outbox = Delivery(self.sender.post, keep=keep, sleep=sleep)
         secret = settings.slack_signing_secret
         self.app = AsyncApp(name="passerelle", client=self.client,
                             signing_secret=secret.get_secret_value() if secret else "")
@@ -83,8 +83,6 @@ class SlackAdapter:
         self.app.action(ACTION_ID)(self._on_request)
         self._socket: AsyncSocketModeHandler | None = None
         self._working: set[asyncio.Task[Any]] = set()
-        self._progress: OrderedDict[tuple[ChatRef, Reply], int] = OrderedDict()
-        self._unreachable: set[str] = set()
 
     async def start(self) -> None:
         """Check the token (learning the bot's user id), then connect Socket Mode when configured."""
@@ -133,14 +131,14 @@ class SlackAdapter:
         try:
             return await call
         except SlackApiError as error:
-            raise SlackStartError(f"Slack refuse {variable} : {_error_code(error)}") from error
+            raise SlackStartError(f"Slack refuse {variable} : {error_code(error)}") from error
         except (TimeoutError, aiohttp.ClientError) as error:
             raise SlackStartError(f"Slack injoignable ({self.client.base_url}) : {error}") from error
 
     async def _on_request(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond | None) -> None:
         """Every listener: acknowledge at once, then answer in a task of its own."""
         await ack()
-        incoming = to_incoming(body, self.context.language)
+        incoming = to_incoming(body, self.context.language, self.bot_user_id)
         if incoming is not None:
             task = asyncio.create_task(self._answer(incoming, respond))
             self._working.add(task)
@@ -151,11 +149,20 @@ class SlackAdapter:
             async with self._answering:  # bursts wait their turn instead of exhausting the database pool
                 replies = await dispatch(incoming, self.context)
             for reply in replies:
-                delivered = await self.outbox.send(incoming.chat, reply)
-                if not delivered and respond is not None and incoming.chat.chat_id in self._unreachable:
+                if reply.notice and incoming.button_data is not None:
+                    delivered = await self._whisper(incoming, reply)
+                else:
+                    delivered = await self.outbox.send(incoming.chat, reply)
+                    delivered = delivered or incoming.chat.chat_id not in self.sender.unreachable
+                if not delivered and respond is not None:
                     await self._answer_privately(respond, reply)
         except Exception:  # one failed answer never stops the bot
             log.exception("answer to %s in Slack chat %s failed", incoming.user_id, incoming.chat.chat_id)
+
+    async def _whisper(self, incoming: Incoming, reply: Reply) -> bool:
+        """A notice shown to the person who pressed the button alone; never kept to be posted later."""
+        whisper = partial(self.sender.whisper, to=incoming.user_id)
+        return await dataclasses.replace(self.outbox, transport=whisper, keep=None).send(incoming.chat, reply)
 
     async def _answer_privately(self, respond: AsyncRespond, reply: Reply) -> None:
         """Where the bot may not post, the person who asked still gets the answer, for their eyes only."""
@@ -166,80 +173,29 @@ class SlackAdapter:
             except (TimeoutError, aiohttp.ClientError) as error:
                 log.warning("private answer through response_url failed: %s", error)
 
-    async def _post(self, chat: ChatRef, reply: Reply) -> None:
-        """The outbox transport: post every part of ``reply`` once, resuming where a failure stopped it."""
-        key = (chat, reply)
-        steps = self._steps(chat, reply)
-        try:
-            for index in range(self._progress.get(key, 0), len(steps)):
-                await steps[index]()
-                self._progress[key] = index + 1
-                self._progress.move_to_end(key)
-                while len(self._progress) > PROGRESS_KEPT:
-                    self._progress.popitem(last=False)
-        except SlackApiError as error:
-            failure = to_failure(error)
-            if isinstance(failure, Rejected):
-                self._progress.pop(key, None)
-                if _error_code(error) in UNREACHABLE:
-                    self._unreachable.add(chat.chat_id)
-            raise failure from error
-        except (TimeoutError, aiohttp.ClientError, SlackRequestError) as error:
-            raise Unavailable(str(error) or type(error).__name__) from error
-        self._progress.pop(key, None)
-        self._unreachable.discard(chat.chat_id)
 
-    def _steps(self, chat: ChatRef, reply: Reply) -> list[Step]:
-        common = {"channel": chat.chat_id, "thread_ts": chat.thread_id}
-        steps: list[Step] = [
-            partial(self.client.chat_postMessage, **common, text=message.text, blocks=message.blocks,
-                    unfurl_links=False, unfurl_media=False, link_names=False, parse="none")
-            for message in to_messages(reply, texts_for(self.context.language))
-        ]
-        steps += [
-            partial(self.client.files_upload_v2, **common, file=attachment.content,
-                    filename=attachment.filename, title=attachment.filename)
-            for attachment in reply.attachments
-        ]
-        return steps
-
-
-def to_failure(error: SlackApiError) -> RateLimited | Unavailable | Rejected:
-    """A Web API error as the shared send path sees it: wait, retry later, or give up."""
-    status = error.response.status_code
-    code = _error_code(error)
-    if status == 429 or code == "ratelimited":
-        return RateLimited(_seconds(error.response.headers.get("Retry-After")), code or "ratelimited")
-    if status >= 500 or code in TRANSIENT:
-        return Unavailable(code or f"HTTP {status}")
-    return Rejected(code or f"HTTP {status}")
-
-
-def _error_code(error: SlackApiError) -> str:
-    data = error.response.data
-    return str(data.get("error") or "") if isinstance(data, dict) else ""
-
-
-def _seconds(value: str | None) -> float:
-    try:
-        return max(float(value or 1), 0.0)
-    except ValueError:
-        return 1.0
-
-
-def to_incoming(body: dict[str, Any], locale: str) -> Incoming | None:
-    """What a person sent, from a slash command, an event or a button press; None for what we ignore."""
+def to_incoming(body: dict[str, Any], locale: str, bot_user_id: str = "") -> Incoming | None:
+    """What a person sent, from a slash command, an event or a button press; None for what we ignore
+    (bot messages, edits and other subtypes, and channel messages that mention ``bot_user_id``,
+    which come again as ``app_mention``)."""
     if "command" in body:
         channel = str(body.get("channel_id", ""))
         command = str(body["command"]).lstrip("/").lower()
-        args = to_plain_text(str(body.get("text", "")))
+        raw = str(body.get("text", ""))
+        args = to_plain_text(raw)
         return Incoming(ChatRef("slack", channel), str(body.get("user_id", "")), f"/{command} {args}".strip(),
-                        command, args, locale=locale, private=channel.startswith("D"))
+                        command, args, locale=locale, private=channel.startswith("D"),
+                        user_name=str(body.get("user_name") or ""), mentions=to_mentions(raw))
     if body.get("type") == "block_actions":
         return _button(body, locale)
     if body.get("type") == "event_callback":
-        return _event(body.get("event") or {}, locale)
+        return _event(body.get("event") or {}, locale, bot_user_id)
     return None
+
+
+def to_mentions(text: str) -> tuple[str, ...]:
+    """The channel ids named in Slack text (``<#C123|nom>`` → ``C123``), once each, in order."""
+    return tuple(dict.fromkeys(_CHANNEL.findall(text)))
 
 
 def _button(body: dict[str, Any], locale: str) -> Incoming | None:
@@ -249,23 +205,31 @@ def _button(body: dict[str, Any], locale: str) -> Incoming | None:
     if not actions or not channel or "value" not in actions[0]:
         return None
     thread = (body.get("message") or {}).get("thread_ts") or container.get("thread_ts")
-    return Incoming(ChatRef("slack", channel, thread), str((body.get("user") or {}).get("id", "")),
-                    button_data=str(actions[0]["value"]), locale=locale, private=channel.startswith("D"))
+    user = body.get("user") or {}
+    return Incoming(ChatRef("slack", channel, thread), str(user.get("id", "")),
+                    button_data=str(actions[0]["value"]), locale=locale, private=channel.startswith("D"),
+                    user_name=str(user.get("name") or user.get("username") or ""))
 
 
-def _event(event: dict[str, Any], locale: str) -> Incoming | None:
+def _event(event: dict[str, Any], locale: str, bot_user_id: str) -> Incoming | None:
     if event.get("bot_id") or event.get("subtype") or not event.get("user"):
         return None
     channel = str(event.get("channel", ""))
     chat = ChatRef("slack", channel, event.get("thread_ts"))
-    text = to_plain_text(str(event.get("text", "")))
+    raw = str(event.get("text", ""))
+    text = to_plain_text(raw)
     command, args = split_command(text)
+    user, mentions = str(event["user"]), to_mentions(raw)
     if event.get("type") == "app_mention" and not channel.startswith("D"):  # in a DM, message.im answers
         if command is None:
             command, args = "qui", text
-        return Incoming(chat, str(event["user"]), text, command, args, locale=locale, private=False)
-    if event.get("type") == "message" and event.get("channel_type") == "im":
-        return Incoming(chat, str(event["user"]), text, command, args, locale=locale, private=True)
+        return Incoming(chat, user, text, command, args, locale=locale, private=False, mentions=mentions)
+    if event.get("type") != "message":
+        return None
+    if event.get("channel_type") == "im":
+        return Incoming(chat, user, text, command, args, locale=locale, private=True, mentions=mentions)
+    if event.get("channel_type") in ("channel", "group") and not (bot_user_id and f"<@{bot_user_id}" in raw):
+        return Incoming(chat, user, text, locale=locale, private=False, mentions=mentions)
     return None
 
 

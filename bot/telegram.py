@@ -1,55 +1,44 @@
 """The Telegram adapter: updates by long polling or a webhook, every answer sent through ``Delivery``.
 
-In private chats free text is a question; in groups the bot answers commands and
-messages that mention it. Buttons come back as callback queries.
+In private chats free text is a question; in groups the bot answers commands, messages
+that mention it and replies to its own messages (the answers to its questions, which a
+forced reply brings back in privacy mode). Buttons come back as callback queries, each
+answered once, with the pop-up notice of a reply meant for the presser alone.
 """
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
+import dataclasses
 import hmac
 import logging
 import os
 import re
-from collections.abc import Awaitable, Callable
 from functools import partial
 from urllib.parse import urlsplit
 
 from aiohttp import web
 from telegram import (
-    Bot,
     BotCommand,
     CallbackQuery,
     Chat,
-    InlineKeyboardMarkup,
-    LinkPreviewOptions,
     MaybeInaccessibleMessage,
     Message,
     MessageEntity,
     Update,
     User,
 )
-from telegram.constants import ParseMode
-from telegram.error import (
-    BadRequest,
-    ChatMigrated,
-    Conflict,
-    EndPointNotFound,
-    Forbidden,
-    InvalidToken,
-    RetryAfter,
-    TelegramError,
-)
+from telegram.error import TelegramError
 from telegram.ext import ApplicationBuilder, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from bot.delivery import Delivery, Keep, RateLimited, Rejected, Sleep, Unavailable
+from bot.delivery import Delivery, Keep, Sleep
 from bot.settings import Settings
-from bot.telegram_render import to_keyboard, to_messages
+from bot.telegram_sender import Sender
 from handlers.context import Context
+from handlers.markup import to_plain
 from handlers.messages import ChatRef, Incoming, Reply
 from handlers.router import dispatch, split_command
-from handlers.texts import Texts, texts_for
+from handlers.texts import texts_for
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +46,7 @@ CONCURRENT_UPDATES = 10  # updates handled at once; the database pool holds 5 + 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+NOTICE_LIMIT = 200  # characters of a callback query's pop-up notice
 COMMANDS: dict[str | None, list[BotCommand]] = {
     None: [
         BotCommand("qui", "Qui appeler : des services pour un besoin"),
@@ -65,6 +54,11 @@ COMMANDS: dict[str | None, list[BotCommand]] = {
         BotCommand("aide", "Ce que fait Passerelle et comment lui demander"),
         BotCommand("lieu", "Le lieu par défaut de cette conversation"),
         BotCommand("langue", "La langue de cette conversation (fr ou en)"),
+        BotCommand("evenement", "Créer un événement (5 à 7, portes ouvertes…)"),
+        BotCommand("evenements", "Les événements à venir"),
+        BotCommand("calendrier", "Les événements à venir en un fichier de calendrier"),
+        BotCommand("annonce", "Programmer une annonce dans des canaux"),
+        BotCommand("annuler", "Arrêter la question en cours"),
     ],
     "en": [
         BotCommand("who", "Who to call: services for a need"),
@@ -72,11 +66,13 @@ COMMANDS: dict[str | None, list[BotCommand]] = {
         BotCommand("help", "What Passerelle does and how to ask it"),
         BotCommand("lieu", "The default place of this conversation"),
         BotCommand("langue", "The language of this conversation (fr or en)"),
+        BotCommand("event", "Create an event (after-work, open house…)"),
+        BotCommand("evenements", "Upcoming events"),
+        BotCommand("calendrier", "Upcoming events as one calendar file"),
+        BotCommand("annonce", "Schedule an announcement in channels"),
+        BotCommand("annuler", "Stop the question under way"),
     ],
 }
-RETRYLESS = (BadRequest, Forbidden, InvalidToken, ChatMigrated, Conflict, EndPointNotFound)
-
-Step = Callable[[], Awaitable[object]]
 
 
 class TelegramAdapter:
@@ -107,7 +103,7 @@ class TelegramAdapter:
         self.application.add_handler(CallbackQueryHandler(self._on_button))
         self.application.add_error_handler(self._on_error)
         self.sender = Sender(self.application.bot, texts_for(context.language))
-        self.outbox = Delivery(self.sender.send, keep=self.sender.forgetting(keep), sleep=sleep)
+        self.outbox = Delivery(self.sender.post, keep=self.sender.forgetting(keep), sleep=sleep)
         secret = settings.telegram_webhook_secret
         self.secret = secret.get_secret_value() if secret else ""
 
@@ -115,6 +111,7 @@ class TelegramAdapter:
         """Connect, register the commands in French and English, then poll or set the webhook."""
         await self.application.initialize()
         bot = self.application.bot
+        self.context.start_links["telegram"] = f"https://t.me/{bot.username}?start={{payload}}"
         for language, commands in COMMANDS.items():
             try:
                 await bot.set_my_commands(commands, language_code=language)
@@ -161,90 +158,39 @@ class TelegramAdapter:
         return web.Response()
 
     async def _on_message(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        if update.message is None:
+        message = update.message
+        if message is None:
             return
-        incoming = to_incoming(update.message, self.application.bot.username, self.context.language)
+        incoming = to_incoming(message, self.application.bot.username, self.context.language)
         if incoming is not None:
-            await self._answer(incoming)
+            reply_to = None if incoming.private else message.message_id
+            await self._send(incoming.chat, await dispatch(incoming, self.context), reply_to)
 
     async def _on_button(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         if query is None:
             return
+        incoming = to_button_incoming(query, self.context.language)
+        replies = await dispatch(incoming, self.context) if incoming is not None else []
+        notice = next((reply for reply in replies if to_notice(reply) is not None), None)
         try:
-            await query.answer()
+            await query.answer(to_notice(notice) if notice is not None else None)
         except TelegramError as error:
             log.info("callback query %s not answered: %s", query.id, error)
-        incoming = to_button_incoming(query, self.context.language)
+            notice = None
         if incoming is not None:
-            await self._answer(incoming)
+            await self._send(incoming.chat, [reply for reply in replies if reply is not notice])
 
-    async def _answer(self, incoming: Incoming) -> None:
-        for reply in await dispatch(incoming, self.context):
-            await self.outbox.send(incoming.chat, reply)
+    async def _send(self, chat: ChatRef, replies: list[Reply], reply_to: int | None = None) -> None:
+        """Send ``replies``; in a group, a question answers the person's message ``reply_to``."""
+        for reply in replies:
+            outbox = self.outbox
+            if reply_to is not None and reply.asks:
+                outbox = dataclasses.replace(outbox, transport=partial(self.sender.post, reply_to=reply_to))
+            await outbox.send(chat, reply)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("update not handled: %r", update, exc_info=context.error)
-
-
-class Sender:
-    """Sends one reply as Telegram messages and documents; a retry resumes after the parts already sent."""
-
-    def __init__(self, bot: Bot, t: Texts) -> None:
-        self.bot = bot
-        self.t = t
-        self._sent: dict[tuple[ChatRef, int], tuple[Reply, int]] = {}
-
-    async def send(self, chat: ChatRef, reply: Reply) -> None:
-        """Send ``reply`` to ``chat`` once, raising the delivery failure a Telegram error stands for."""
-        key = (chat, id(reply))
-        steps = self._steps(chat, reply)
-        for index in range(self._sent.pop(key, (reply, 0))[1], len(steps)):
-            try:
-                await steps[index]()
-            except TelegramError as error:
-                failure = to_failure(error)
-                if index and not isinstance(failure, Rejected):
-                    self._sent[key] = (reply, index)
-                raise failure from error
-
-    def forgetting(self, keep: Keep | None) -> Keep:
-        """``keep``, after forgetting how far the reply got (it will be sent whole next time)."""
-
-        async def forget_then_keep(chat: ChatRef, reply: Reply, error: str) -> None:
-            self._sent.pop((chat, id(reply)), None)
-            if keep is not None:
-                await keep(chat, reply, error)
-
-        return forget_then_keep
-
-    def _steps(self, chat: ChatRef, reply: Reply) -> list[Step]:
-        thread = int(chat.thread_id) if chat.thread_id else None
-        texts = to_messages(reply, self.t)
-        markups: list[InlineKeyboardMarkup | None] = [None] * (len(texts) + len(reply.attachments))
-        if markups:
-            markups[-1] = to_keyboard(reply.buttons)
-        steps: list[Step] = [
-            partial(self.bot.send_message, chat.chat_id, text, parse_mode=ParseMode.HTML,
-                    link_preview_options=NO_PREVIEW, reply_markup=markup, message_thread_id=thread)
-            for text, markup in zip(texts, markups, strict=False)
-        ]
-        steps += [
-            partial(self.bot.send_document, chat.chat_id, a.content, filename=a.filename,
-                    reply_markup=markup, message_thread_id=thread)
-            for a, markup in zip(reply.attachments, markups[len(texts):], strict=True)
-        ]
-        return steps
-
-
-def to_failure(error: TelegramError) -> RateLimited | Unavailable | Rejected:
-    """The delivery failure a python-telegram-bot error stands for."""
-    if isinstance(error, RetryAfter):
-        wait = error.retry_after
-        return RateLimited(wait.total_seconds() if isinstance(wait, dt.timedelta) else wait, str(error))
-    if isinstance(error, RETRYLESS):
-        return Rejected(str(error))
-    return Unavailable(str(error))
 
 
 def to_file_url(api_url: str) -> str:
@@ -252,19 +198,34 @@ def to_file_url(api_url: str) -> str:
     return api_url.removesuffix("/bot") + "/file/bot" if api_url.endswith("/bot") else api_url
 
 
-def to_incoming(message: Message, username: str, language: str) -> Incoming | None:
-    """What a message says to the bot, or None when it is not meant for it (group chatter)."""
-    private = message.chat.type == Chat.PRIVATE
-    text = (message.text or "").strip() if private else _addressed_text(message, username)
-    if text is None:
+def to_notice(reply: Reply) -> str | None:
+    """The pop-up text of a notice that fits one (plain text, no cards, buttons or files), else None."""
+    if not reply.notice or reply.cards or reply.buttons or reply.attachments:
         return None
+    text = to_plain(reply.text).strip()
+    return text if 0 < len(text) <= NOTICE_LIMIT else None
+
+
+def to_incoming(message: Message, username: str, language: str) -> Incoming | None:
+    """What a message says to the bot, or None when it is not meant for it (group chatter). In a group,
+    a reply to the bot's own message passes as it is (the answer to a question); a command or a
+    mention of the bot without a command is a question (``/qui``)."""
+    private = message.chat.type == Chat.PRIVATE
+    text = (message.text or "").strip()
+    if not private:
+        text = _without_mention(text, username) if _mentions(message, username) else text
+        if text.startswith("/") and not _for_this_bot(text, username):
+            return None
     command, args = split_command(text)
-    if command is None and not private:
+    if not private and command is None and not _answers_bot(message, username):
+        if not _mentions(message, username):
+            return None
         command, args = "qui", text
-    user_id = str(message.from_user.id if message.from_user else message.chat.id)
+    sender = message.from_user
     return Incoming(
-        to_chat_ref(message), user_id, text, command, args,
-        locale=to_locale(message.from_user, language), private=private,
+        to_chat_ref(message), str(sender.id if sender else message.chat.id), text, command, args,
+        locale=to_locale(sender, language), private=private, user_name=sender.full_name if sender else "",
+        mentions=to_mentions(message, username),
     )
 
 
@@ -275,7 +236,15 @@ def to_button_incoming(query: CallbackQuery, language: str) -> Incoming | None:
     return Incoming(
         to_chat_ref(query.message), str(query.from_user.id), button_data=query.data,
         locale=to_locale(query.from_user, language), private=query.message.chat.type == Chat.PRIVATE,
+        user_name=query.from_user.full_name,
     )
+
+
+def to_mentions(message: Message, username: str) -> tuple[str, ...]:
+    """The "@name" words of ``message`` other than the bot's own, once each, in order."""
+    own = f"@{username}".lower()
+    found = message.parse_entities([MessageEntity.MENTION]).values()
+    return tuple(dict.fromkeys(mention for mention in found if mention.lower() != own))
 
 
 def to_chat_ref(message: MaybeInaccessibleMessage) -> ChatRef:
@@ -291,13 +260,23 @@ def to_locale(user: User | None, language: str) -> str:
     return "en" if user and (user.language_code or "").lower().startswith("en") else language
 
 
-def _addressed_text(message: Message, username: str) -> str | None:
-    """In a group, a command for this bot, or a message mentioning it (mention removed); else None."""
-    text = (message.text or "").strip()
-    if text.startswith("/"):
-        addressee = text.split(maxsplit=1)[0].partition("@")[2]
-        return text if addressee.lower() in ("", username.lower()) else None
+def _for_this_bot(command: str, username: str) -> bool:
+    """Whether "/cmd" or "/cmd@bot" at the start of ``command`` is addressed to this bot."""
+    addressee = command.split(maxsplit=1)[0].partition("@")[2]
+    return addressee.lower() in ("", username.lower())
+
+
+def _mentions(message: Message, username: str) -> bool:
     mentions = message.parse_entities([MessageEntity.MENTION]).values()
-    if f"@{username}".lower() not in (mention.lower() for mention in mentions):
-        return None
+    return f"@{username}".lower() in (mention.lower() for mention in mentions)
+
+
+def _answers_bot(message: Message, username: str) -> bool:
+    """Whether ``message`` replies to a message of this bot."""
+    replied = message.reply_to_message
+    author = replied.from_user if replied is not None else None
+    return author is not None and author.is_bot and (author.username or "").lower() == username.lower()
+
+
+def _without_mention(text: str, username: str) -> str:
     return " ".join(re.sub(rf"@{re.escape(username)}\b", " ", text, flags=re.IGNORECASE).split())

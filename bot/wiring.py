@@ -11,14 +11,19 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 import migrations
 from bot.delivery import Keep
-from bot.redelivery import to_keep
+from bot.scheduling import Producer
+from bot.sending import to_keep
 from bot.settings import Settings
 from directory.db import create_engine, session_factory
 from directory.places import Gazetteer
 from directory.sample import is_empty, load_sample
 from directory.search import Search
 from directory.synonyms import Thesaurus
+from handlers.announcements import enqueue_due_announcements
 from handlers.context import Context
+
+# what the sweep turns into outbox messages each second, after the reminders of events
+PRODUCERS: tuple[Producer, ...] = (enqueue_due_announcements,)
 
 
 @dataclass(slots=True)
@@ -32,6 +37,11 @@ class Running:
     def keep(self) -> Keep:
         """Where platforms keep the messages they could not deliver: the outbox, for a later try."""
         return to_keep(self.context.sessions, self.context.clock)
+
+    @property
+    def producers(self) -> tuple[Producer, ...]:
+        """The due producers the sweep runs after the reminders: announcements."""
+        return PRODUCERS
 
     async def close(self) -> None:
         """Release the database connections."""

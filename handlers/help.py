@@ -17,7 +17,13 @@ async def show(incoming: Incoming, context: Context) -> list[Reply]:
         t("- **/lieu** <lieu> : le lieu des recherches de cette conversation quand la question n'en nomme pas, "
           "par exemple « /lieu Jonquière » (« /lieu aucun » pour le retirer)"),
         t("- **/langue** fr|en : la langue des réponses dans cette conversation"),
+        t("- **/annonce** <quand> | <texte> : un message publié une fois ou à un rythme (coordination), "
+          "par exemple /annonce chaque lundi à 9 h | Bonne semaine"),
         t("- **/aide** : ce message (aussi /start)"),
+        t("- **/evenement** titre ; quand ; lieu : créer un événement (coordination), par exemple "
+          "/evenement 5 à 7 ; chaque premier jeudi du mois à 17 h ; Café du Port (sans rien, je pose les questions)"),
+        t("- **/evenements** : les événements à venir ; **/calendrier** : tous dans un fichier .ics ; "
+          "**/annuler** : arrêter une question en cours"),
         t("En privé, écrivez simplement le besoin : « répit pour une maman, bébé de 6 mois, Chicoutimi »."),
         t("Précisez l'âge et le lieu si vous les connaissez : la réponse en tient compte."),
     ]))]

@@ -6,7 +6,8 @@ import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 
-from handlers import channels, organizations, referral
+from handlers import announcements, channels, organizations, referral
+from handlers import conversation, event_cards, event_changes, event_commands, event_flow, rsvp_buttons
 from handlers import help as help_
 from handlers.context import Context
 from handlers.markup import escape
@@ -22,13 +23,31 @@ COMMANDS: dict[str, Handler] = {
     "org": organizations.show,
     "aide": help_.show,
     "help": help_.show,
-    "start": help_.show,
+    "start": event_cards.start,
     "lieu": channels.set_place,
     "langue": channels.set_language,
+    "evenement": event_commands.event,
+    "event": event_commands.event,
+    "evenements": event_commands.events,
+    "events": event_commands.events,
+    "calendrier": event_commands.calendar,
+    "calendar": event_commands.calendar,
+    "annuler": conversation.stop,
+    "cancel": conversation.stop,
+    "annonce": announcements.command,
 }
 BUTTONS: dict[str, Handler] = {
     referral.MORE_PREFIX: referral.more,
     organizations.ORG_PREFIX: organizations.pick,
+    event_cards.RSVP_PREFIX: rsvp_buttons.press,
+    event_cards.ICS_PREFIX: rsvp_buttons.calendar,
+    event_changes.CONFIRM: event_changes.confirm,
+    event_changes.DISCARD: event_changes.discard,
+    announcements.BUTTON_PREFIX: announcements.pressed,
+}
+# guided conversations by name: free text from a person with one in progress goes to its flow
+FLOWS: dict[str, conversation.Flow] = {
+    event_changes.FLOW: event_flow.answer,
 }
 
 
@@ -68,6 +87,8 @@ async def _route(incoming: Incoming, context: Context) -> list[Reply]:
         if handler is None:
             return [Reply(t("Commande inconnue : /{command}. Tapez /aide pour la liste.", command=escape(incoming.command)))]
         return await handler(incoming, context)
+    if incoming.text.strip() and (answered := await conversation.route(incoming, context, FLOWS)) is not None:
+        return answered
     if incoming.private and incoming.text.strip():
         return await referral.ask(_as_question(incoming), context)
     return []

@@ -1,7 +1,9 @@
 """Claiming due rows for one sender at a time, the same way for every table that has
 ``status``, ``due_at`` and ``claimed_until``: read the due rows, then take each with a
 conditional update, so that two running bots never both get one and a claim left by a
-stopped bot is taken again once it runs out."""
+stopped bot is taken again once it runs out. The updates of one batch share a transaction
+and go in one order (due time, then id), so two senders taking the same rows wait for each
+other instead of deadlocking, and the one that waited finds them taken."""
 
 from __future__ import annotations
 
@@ -33,13 +35,15 @@ async def claim_each(
     columns ``returning`` after setting ``values(read row)``; rows another sender took are left out."""
     taken: list[tuple[Row[Any], Row[Any]]] = []
     async with sessions() as session:
-        found = (await session.execute(select(*read).where(is_due).order_by(table.due_at).limit(limit))).all()
+        found = (
+            await session.execute(select(*read).where(is_due).order_by(table.due_at, table.id).limit(limit))
+        ).all()
         for row in found:
             result = await session.execute(
                 update(table).where(table.id == row[0], is_due).values(**values(row)).returning(*returning)
             )
             changed = result.one_or_none()
-            await session.commit()
             if changed is not None:
                 taken.append((row, changed))
+        await session.commit()
     return taken

@@ -40,6 +40,7 @@ class Event(Base):
     """One event, one-shot or recurring, and its reminder offsets."""
 
     __tablename__ = "event"
+    __table_args__ = (Index("ix_event_scheduled_until", "scheduled_until"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     title: Mapped[str] = mapped_column(Text)

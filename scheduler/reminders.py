@@ -24,13 +24,14 @@ bot was down:
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Row, update
+from sqlalchemy import Row, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -38,7 +39,9 @@ from scheduler.claims import claim_each, due_or_expired
 from scheduler.events import CANCELLED, CLAIMED, DONE, PENDING, SKIPPED, Event, Reminder
 from scheduler.recurrence import Recurrence
 
+log = logging.getLogger(__name__)
 HORIZON = dt.timedelta(days=60)
+EXTEND_AHEAD = dt.timedelta(days=1)  # an event's reminders are written further once this much short of the horizon
 CLAIM_TIMEOUT = dt.timedelta(minutes=5)
 ON_TIME = dt.timedelta(minutes=10)
 # (ahead of the occurrence at least, useful for this long after the due time), longest first.
@@ -109,54 +112,111 @@ async def schedule_reminders(
     return how many rows were written or revived (none for a cancelled or unknown event)."""
     async with sessions.begin() as session:
         event = await session.get(Event, event_id)
-        if event is None or event.status == CANCELLED:
+        if event is None:
             return 0
-        zone = ZoneInfo(event.zone)
-        offsets = [part.strip() for part in event.reminder_offsets.split(",") if part.strip()]
-        rows = [
-            {
-                "id": uuid.uuid4(),
-                "event_id": event_id,
-                "occurrence_start": start,
-                "offset": offset,
-                "due_at": due,
+        return await write_reminders(session, event, now, horizon)
+
+
+async def write_reminders(
+    session: AsyncSession,
+    event: Event,
+    now: dt.datetime,
+    horizon: dt.timedelta = HORIZON,
+    after: dt.datetime | None = None,
+) -> int:
+    """``schedule_reminders`` inside the caller's transaction, for an event already flushed: the
+    occurrences after ``after`` (default ``now``) within ``horizon``; ``Event.scheduled_until`` then
+    says how far reminders are written, or is cleared when no occurrence remains beyond."""
+    if event.status == CANCELLED:
+        return 0
+    until = now + horizon
+    event.scheduled_until = until if _occurs_after(event, until) else None
+    zone = ZoneInfo(event.zone)
+    offsets = [part.strip() for part in event.reminder_offsets.split(",") if part.strip()]
+    rows = [
+        {
+            "id": uuid.uuid4(),
+            "event_id": event.id,
+            "occurrence_start": start,
+            "offset": offset,
+            "due_at": due,
+            "status": PENDING,
+        }
+        for start in occurrences(event, after or now, until)
+        for offset in offsets
+        if (due := due_time(start, offset, zone)) > now
+    ]
+    if not rows:
+        return 0
+    dialect = (await session.connection()).dialect.name
+    insert = postgresql.insert(Reminder) if dialect == "postgresql" else sqlite.insert(Reminder)
+    statement = (
+        insert.values(rows)
+        .on_conflict_do_update(
+            index_elements=[Reminder.event_id, Reminder.occurrence_start, Reminder.offset],
+            set_={
                 "status": PENDING,
-            }
-            for start in occurrences(event, now, now + horizon)
-            for offset in offsets
-            if (due := due_time(start, offset, zone)) > now
-        ]
-        if not rows:
-            return 0
-        dialect = (await session.connection()).dialect.name
-        insert = postgresql.insert(Reminder) if dialect == "postgresql" else sqlite.insert(Reminder)
-        statement = (
-            insert.values(rows)
-            .on_conflict_do_update(
-                index_elements=[Reminder.event_id, Reminder.occurrence_start, Reminder.offset],
-                set_={
-                    "status": PENDING,
-                    "due_at": insert.excluded.due_at,
-                    "note": None,
-                    "claimed_until": None,
-                    "done_at": None,
-                },
-                where=Reminder.status == SKIPPED,
-            )
-            .returning(Reminder.id)
+                "due_at": insert.excluded.due_at,
+                "note": None,
+                "claimed_until": None,
+                "done_at": None,
+            },
+            where=Reminder.status == SKIPPED,
         )
-        return len((await session.execute(statement)).all())
+        .returning(Reminder.id)
+    )
+    return len((await session.execute(statement)).all())
+
+
+def _occurs_after(event: Event, moment: dt.datetime) -> bool:
+    """Whether the event has an occurrence after ``moment``."""
+    if event.rrule is None:
+        return event.starts_at > moment
+    return bool(Recurrence(event.rrule, event.starts_at, ZoneInfo(event.zone), event.skip_holidays).occurrences(moment, 1))
+
+
+async def extend_schedules(
+    sessions: async_sessionmaker[AsyncSession], now: dt.datetime, horizon: dt.timedelta = HORIZON, limit: int = 100
+) -> int:
+    """Write the reminders of the occurrences that came within ``horizon`` since the events were last
+    scheduled (recurring events, and ones further away than the horizon when created), for up to
+    ``limit`` events whose ``scheduled_until`` is more than :data:`EXTEND_AHEAD` short of it, the
+    furthest behind first, each in its own transaction; the number of reminders written."""
+    async with sessions() as session:
+        ids = (
+            await session.scalars(
+                select(Event.id)
+                .where(Event.scheduled_until < now + horizon - EXTEND_AHEAD, Event.status != CANCELLED)
+                .order_by(Event.scheduled_until)
+                .limit(limit)
+            )
+        ).all()
+    written = 0
+    for event_id in ids:
+        try:
+            async with sessions.begin() as session:
+                event = await session.get(Event, event_id)
+                if event is not None and event.scheduled_until is not None:
+                    written += await write_reminders(session, event, now, horizon, after=event.scheduled_until)
+        except Exception:  # one broken event must not hold back the others
+            log.exception("could not schedule the reminders of event %s further", event_id)
+    return written
 
 
 async def cancel_reminders(sessions: async_sessionmaker[AsyncSession], event_id: uuid.UUID) -> int:
     """Skip the event's reminders not sent yet (a claimed one may already be on its way); return how many."""
     async with sessions.begin() as session:
-        result = await session.execute(
-            update(Reminder)
-            .where(Reminder.event_id == event_id, Reminder.status.in_((PENDING, CLAIMED)))
-            .values(status=SKIPPED, claimed_until=None, note=CANCELLED_NOTE)
-        )
-        return result.rowcount
+        return await skip_reminders(session, event_id)
+
+
+async def skip_reminders(session: AsyncSession, event_id: uuid.UUID) -> int:
+    """``cancel_reminders`` inside the caller's transaction."""
+    result = await session.execute(
+        update(Reminder)
+        .where(Reminder.event_id == event_id, Reminder.status.in_((PENDING, CLAIMED)))
+        .values(status=SKIPPED, claimed_until=None, note=CANCELLED_NOTE)
+    )
+    return result.rowcount
 
 
 def lateness(due_at: dt.datetime, occurrence_start: dt.datetime, now: dt.datetime) -> Decision:
@@ -196,17 +256,20 @@ async def claim_due(
             return {"status": CLAIMED, "claimed_until": now + CLAIM_TIMEOUT, "note": decision.note}
         return {"status": SKIPPED, "claimed_until": None, "done_at": now, "note": decision.note}
 
-    taken = await claim_each(
-        sessions,
-        Reminder,
-        due_or_expired(Reminder, PENDING, CLAIMED, now),
-        read=(Reminder.id, Reminder.due_at, Reminder.occurrence_start),
-        values=values,
-        returning=(Reminder.id, Reminder.event_id, Reminder.occurrence_start, Reminder.offset, Reminder.due_at,
-                   Reminder.status, Reminder.note),
-        limit=limit,
-    )
-    return [Due(*changed[:5], note=changed.note) for _, changed in taken if changed.status == CLAIMED]
+    while True:
+        taken = await claim_each(
+            sessions,
+            Reminder,
+            due_or_expired(Reminder, PENDING, CLAIMED, now),
+            read=(Reminder.id, Reminder.due_at, Reminder.occurrence_start),
+            values=values,
+            returning=(Reminder.id, Reminder.event_id, Reminder.occurrence_start, Reminder.offset,
+                       Reminder.due_at, Reminder.status, Reminder.note),
+            limit=limit,
+        )
+        claimed = [Due(*changed[:5], note=changed.note) for _, changed in taken if changed.status == CLAIMED]
+        if claimed or len(taken) < limit:  # a batch all skipped: the next one may hold reminders to send
+            return claimed
 
 
 async def settle(
@@ -214,9 +277,14 @@ async def settle(
 ) -> bool:
     """Record that a claimed reminder went out; false when it was no longer claimed (cancelled meanwhile)."""
     async with sessions.begin() as session:
-        result = await session.execute(
-            update(Reminder)
-            .where(Reminder.id == reminder_id, Reminder.status == CLAIMED)
-            .values(status=DONE, done_at=now, claimed_until=None)
-        )
-        return result.rowcount == 1
+        return await settle_in(session, reminder_id, now)
+
+
+async def settle_in(session: AsyncSession, reminder_id: uuid.UUID, now: dt.datetime) -> bool:
+    """``settle`` inside the caller's transaction (which then holds the reminder's row until it ends)."""
+    result = await session.execute(
+        update(Reminder)
+        .where(Reminder.id == reminder_id, Reminder.status == CLAIMED)
+        .values(status=DONE, done_at=now, claimed_until=None)
+    )
+    return result.rowcount == 1

@@ -31,6 +31,7 @@ def upgrade() -> None:
     with op.batch_alter_table("event") as table:
         table.add_column(sa.Column("capacity", sa.Integer(), nullable=True))
         table.add_column(sa.Column("scheduled_until", sa.DateTime(timezone=True), nullable=True))
+        table.create_index("ix_event_scheduled_until", ["scheduled_until"])
     with op.batch_alter_table("rsvp") as table:
         table.add_column(sa.Column("display_name", sa.Text(), nullable=False, server_default=""))
     with op.batch_alter_table("rsvp") as table:
@@ -96,6 +97,7 @@ def downgrade() -> None:
     with op.batch_alter_table("rsvp") as table:
         table.drop_column("display_name")
     with op.batch_alter_table("event") as table:
+        table.drop_index("ix_event_scheduled_until")
         table.drop_column("scheduled_until")
         table.drop_column("capacity")
     with op.batch_alter_table("outbox_message") as table:

@@ -1,5 +1,6 @@
-"""A fake Slack on 127.0.0.1: the Web API methods Passerelle calls, file uploads, response URLs and a
-Socket Mode websocket, with every call recorded and failures injected on demand."""
+"""A fake Slack on 127.0.0.1: the Web API methods Passerelle calls (posting, updating and ephemeral
+messages, file uploads), response URLs and a Socket Mode websocket, with every call recorded, the
+posted messages kept so they can be updated, and failures injected on demand."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import asyncio
 import itertools
 import json
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +20,7 @@ BOT_USER_ID = "UPASSERELLE"
 BOT_ID = "BPASSERELLE"
 TEAM_ID = "T0RESEAU"
 APP_ID = "A0PASSERELLE"
+CHANNEL = "C0ENTRAIDE"
 SECTION_LIMIT, BLOCKS_LIMIT, ELEMENTS_LIMIT, LABEL_LIMIT, VALUE_LIMIT = 3000, 50, 25, 75, 2000
 
 
@@ -50,6 +53,7 @@ class FakeSlack:
     responses: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     uploads: dict[str, bytes] = field(default_factory=dict)
     refused: dict[str, str] = field(default_factory=dict)  # channel -> error of chat.postMessage there
+    messages: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # (channel, ts) -> message
     base: str = ""
     _failures: dict[str, list[Failure | None]] = field(default_factory=dict)
     _held: dict[str, asyncio.Event] = field(default_factory=dict)
@@ -161,6 +165,10 @@ class FakeSlack:
                     "is_enterprise_install": False}
         if method == "chat.postMessage":
             return self._post_message(args)
+        if method == "chat.update":
+            return self._update(args)
+        if method == "chat.postEphemeral":
+            return self._post_ephemeral(args)
         if method == "files.getUploadURLExternal":
             file_id = f"F{next(self._numbers)}"
             return {"ok": True, "upload_url": f"{self.base}/upload/{file_id}", "file_id": file_id}
@@ -182,10 +190,42 @@ class FakeSlack:
             return {"ok": False, "error": "no_text"}
         if problem := block_problem(args.get("blocks") or []):
             return {"ok": False, "error": "invalid_blocks", "errors": [problem]}
-        ts = f"{time.time():.6f}"
-        return {"ok": True, "channel": channel, "ts": ts,
-                "message": {"type": "message", "ts": ts, "bot_id": BOT_ID, "text": args.get("text", ""),
-                            "blocks": args.get("blocks") or [], **_thread(args)}}
+        ts = self._ts()
+        message = {"type": "message", "ts": ts, "bot_id": BOT_ID, "text": args.get("text", ""),
+                   "blocks": args.get("blocks") or [], **_thread(args)}
+        self.messages[channel, ts] = message
+        return {"ok": True, "channel": channel, "ts": ts, "message": message}
+
+    def _update(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel, ts = str(args.get("channel", "")), str(args.get("ts", ""))
+        if (channel, ts) not in self.messages:
+            return {"ok": False, "error": "message_not_found"}
+        if not args.get("text") and not args.get("blocks"):
+            return {"ok": False, "error": "no_text"}
+        if problem := block_problem(args.get("blocks") or []):
+            return {"ok": False, "error": "invalid_blocks", "errors": [problem]}
+        message = self.messages[channel, ts] | {
+            "text": args.get("text", ""), "blocks": args.get("blocks") or [],
+            "edited": {"user": BOT_USER_ID, "ts": self._ts()},
+        }
+        self.messages[channel, ts] = message
+        return {"ok": True, "channel": channel, "ts": ts, "text": message["text"], "message": message}
+
+    def _post_ephemeral(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel", ""))
+        if not channel or channel in self.refused:
+            return {"ok": False, "error": self.refused.get(channel, "channel_not_found")}
+        if not args.get("user"):
+            return {"ok": False, "error": "user_not_in_channel"}
+        if not args.get("text") and not args.get("blocks"):
+            return {"ok": False, "error": "no_text"}
+        if problem := block_problem(args.get("blocks") or []):
+            return {"ok": False, "error": "invalid_blocks", "errors": [problem]}
+        return {"ok": True, "message_ts": self._ts()}
+
+    def _ts(self) -> str:
+        """A message timestamp as Slack gives them: seconds, a dot, six digits, unique here."""
+        return f"{int(time.time())}.{next(self._numbers):06d}"
 
     async def _upload(self, request: web.Request) -> web.Response:
         self.uploads[request.match_info["file_id"]] = await request.read()
@@ -228,6 +268,46 @@ def block_problem(blocks: list[dict[str, Any]]) -> str:
     if len(action_ids) != len(set(action_ids)):
         return "duplicate action_id"
     return ""
+
+
+def command(fake: FakeSlack, text: str, channel: str = CHANNEL, name: str = "/qui") -> dict[str, str]:
+    """The payload of a slash command typed by Marie in ``channel``."""
+    return {
+        "token": "legacy", "team_id": TEAM_ID, "team_domain": "reseau", "channel_id": channel,
+        "channel_name": "entraide", "user_id": "U0MARIE", "user_name": "marie", "command": name, "text": text,
+        "api_app_id": APP_ID, "response_url": fake.response_url(channel), "trigger_id": "1.2.3",
+    }
+
+
+def event(kind: str, text: str, channel: str = CHANNEL, **more: Any) -> dict[str, Any]:
+    """An Events API callback: Marie's ``kind`` event (``message``, ``app_mention``) in ``channel``."""
+    return {
+        "token": "legacy", "team_id": TEAM_ID, "api_app_id": APP_ID, "type": "event_callback",
+        "event_id": f"Ev{uuid.uuid4().hex[:8]}", "event_time": int(time.time()),
+        "authorizations": [{"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}],
+        "event": {"type": kind, "user": "U0MARIE", "text": text, "channel": channel,
+                  "ts": "1700000000.000100", "event_ts": "1700000000.000100", **more},
+    }
+
+
+def press(fake: FakeSlack, post: Call, label: str) -> dict[str, Any]:
+    """The block_actions payload of pressing the button ``label`` of a posted message."""
+    element = next(element for block in post.args["blocks"] if block["type"] == "actions"
+                   for element in block["elements"] if element["text"]["text"] == label)
+    channel = post.args["channel"]
+    message = {"type": "message", "ts": "1700000001.000200", "text": post.args["text"],
+               "blocks": post.args["blocks"],
+               **({"thread_ts": post.args["thread_ts"]} if "thread_ts" in post.args else {})}
+    return {
+        "type": "block_actions", "user": {"id": "U0LUC", "username": "luc", "team_id": TEAM_ID},
+        "api_app_id": APP_ID, "token": "legacy", "team": {"id": TEAM_ID, "domain": "reseau"},
+        "container": {"type": "message", "message_ts": message["ts"], "channel_id": channel,
+                      "is_ephemeral": False},
+        "trigger_id": "4.5.6", "channel": {"id": channel, "name": "entraide"}, "message": message,
+        "response_url": fake.response_url(f"press-{channel}"),
+        "actions": [{"type": "button", "block_id": "b", "action_id": element["action_id"],
+                     "text": element["text"], "value": element["value"], "action_ts": "1700000002.000300"}],
+    }
 
 
 async def _arguments(request: web.Request) -> dict[str, Any]:

@@ -1,5 +1,7 @@
 """A fake Telegram Bot API on 127.0.0.1: records every call, serves queued updates to long
-polling, and can be told to fail the next calls of a method (429 with ``retry_after``, 5xx, 403).
+polling, keeps the messages sent so they can be edited, and can be told to fail the next calls of
+a method (429 with ``retry_after``, 5xx, 403). With ``require_start`` it refuses, as Telegram does,
+to send to a private chat whose person never wrote to the bot (pressing Start sends ``/start``).
 """
 
 from __future__ import annotations
@@ -18,7 +20,13 @@ from aiohttp import web
 
 BOT_USER = {"id": 777000111, "is_bot": True, "first_name": "Passerelle", "username": "passerelle_bot",
             "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False}
-JSON_PARAMS = {"reply_markup", "commands", "allowed_updates", "link_preview_options"}
+JSON_PARAMS = {"reply_markup", "commands", "allowed_updates", "link_preview_options", "reply_parameters"}
+TEXT_LIMIT, NOTICE_LIMIT = 4096, 200
+NOT_STARTED = "Forbidden: bot can't initiate conversation with a user"
+NOT_MODIFIED = (
+    "Bad Request: message is not modified: specified new message content and reply markup are exactly "
+    "the same as a current content and reply markup of the message"
+)
 DESCRIPTIONS = {
     400: "Bad Request: chat not found",
     403: "Forbidden: bot was blocked by the user",
@@ -38,6 +46,15 @@ class Call:
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
 
 
+class Refusal(Exception):
+    """An error answer from a method: its status and Telegram's description."""
+
+    def __init__(self, status: int, description: str) -> None:
+        super().__init__(description)
+        self.status = status
+        self.description = description
+
+
 @dataclass(slots=True)
 class Failure:
     """How to answer a coming call instead of succeeding."""
@@ -49,8 +66,11 @@ class Failure:
 class FakeTelegram:
     """The Bot API of one bot, served at ``url`` (``http://127.0.0.1:<port>/bot``)."""
 
-    def __init__(self, token: str) -> None:
+    def __init__(self, token: str, *, require_start: bool = False) -> None:
         self.token = token
+        self.require_start = require_start
+        self.started: set[int] = set()  # people who wrote to the bot in private
+        self.messages: dict[tuple[int, int], dict[str, Any]] = {}  # (chat, message id) -> text, reply_markup
         self.calls: list[Call] = []
         self.updates: list[dict[str, Any]] = []
         self.failures: dict[str, deque[Failure | None]] = defaultdict(deque)
@@ -88,6 +108,9 @@ class FakeTelegram:
         """Queue ``update`` for ``getUpdates`` under the next update id, which is returned."""
         update_id = self._next_update_id
         self._next_update_id += 1
+        message = update.get("message") or {}
+        if (message.get("chat") or {}).get("type") == "private":
+            self.started.add(int(message["chat"]["id"]))
         self.updates.append({**update, "update_id": update_id})
         self._arrived.set()
         return update_id
@@ -136,7 +159,11 @@ class FakeTelegram:
         if answer is None:
             call.status = 404
             return _error(404, "Not Found: method not found")
-        return web.json_response({"ok": True, "result": await answer(params)})
+        try:
+            return web.json_response({"ok": True, "result": await answer(params)})
+        except Refusal as refusal:
+            call.status = refusal.status
+            return _error(refusal.status, refusal.description)
 
     async def _answer_get_me(self, params: dict[str, Any]) -> Any:
         return BOT_USER
@@ -151,6 +178,8 @@ class FakeTelegram:
         return True
 
     async def _answer_answer_callback_query(self, params: dict[str, Any]) -> Any:
+        if len(params.get("text") or "") > NOTICE_LIMIT:
+            raise Refusal(400, "Bad Request: MESSAGE_TOO_LONG")
         return True
 
     async def _answer_get_updates(self, params: dict[str, Any]) -> Any:
@@ -167,19 +196,42 @@ class FakeTelegram:
         return self.updates[:100]
 
     async def _answer_send_message(self, params: dict[str, Any]) -> Any:
-        return self._message(params, text=params["text"])
-
-    async def _answer_edit_message_text(self, params: dict[str, Any]) -> Any:
-        return self._message(params, message_id=int(params["message_id"]), text=params["text"])
+        _check_length(params["text"], "Bad Request: message is too long")
+        return self._sent(params, text=params["text"])
 
     async def _answer_send_document(self, params: dict[str, Any]) -> Any:
-        return self._message(params, document={"file_id": "document-1", "file_unique_id": "d1"})
+        return self._sent(params, document={"file_id": "document-1", "file_unique_id": "d1"})
 
-    def _message(self, params: dict[str, Any], **fields: Any) -> dict[str, Any]:
-        if "message_id" not in fields:
-            fields["message_id"] = self._next_message_id
-            self._next_message_id += 1
+    async def _answer_edit_message_text(self, params: dict[str, Any]) -> Any:
+        _check_length(params["text"], "Bad Request: MESSAGE_TOO_LONG")
+        return self._edited(params, text=params["text"])
+
+    async def _answer_edit_message_reply_markup(self, params: dict[str, Any]) -> Any:
+        return self._edited(params)
+
+    def _sent(self, params: dict[str, Any], **fields: Any) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
+        if self.require_start and chat_id > 0 and chat_id not in self.started:
+            raise Refusal(403, NOT_STARTED)
+        fields["message_id"] = self._next_message_id
+        self._next_message_id += 1
+        self.messages[chat_id, fields["message_id"]] = {
+            "text": fields.get("text", ""), "reply_markup": params.get("reply_markup"),
+        }
+        return self._message(chat_id, **fields)
+
+    def _edited(self, params: dict[str, Any], **fields: Any) -> dict[str, Any]:
+        key = (int(params["chat_id"]), int(params["message_id"]))
+        if key not in self.messages:
+            raise Refusal(400, "Bad Request: message to edit not found")
+        stored = self.messages[key]
+        new = {"text": fields.get("text", stored["text"]), "reply_markup": params.get("reply_markup")}
+        if new == stored:
+            raise Refusal(400, NOT_MODIFIED)
+        self.messages[key] = new
+        return self._message(key[0], message_id=key[1], text=new["text"], edit_date=int(time.time()))
+
+    def _message(self, chat_id: int, **fields: Any) -> dict[str, Any]:
         chat = {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"}
         return {"date": int(time.time()), "chat": chat, "from": BOT_USER, **fields}
 
@@ -197,6 +249,11 @@ async def _read_params(request: web.Request) -> tuple[dict[str, Any], dict[str, 
     return params, files
 
 
+def _check_length(text: str, description: str) -> None:
+    if not 1 <= len(text.encode("utf-16-le")) // 2 <= TEXT_LIMIT:
+        raise Refusal(400, description)
+
+
 def _error(status: int, description: str, parameters: dict[str, Any] | None = None) -> web.Response:
     body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
     if parameters:
@@ -208,16 +265,19 @@ def _snake(method: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", method).lower()
 
 
-def user(user_id: int = 4242, language_code: str = "fr") -> dict[str, Any]:
+def user(user_id: int = 4242, language_code: str = "fr", first_name: str = "Marie",
+         last_name: str = "Tremblay") -> dict[str, Any]:
     """A person on Telegram."""
-    return {"id": user_id, "is_bot": False, "first_name": "Marie", "language_code": language_code}
+    return {"id": user_id, "is_bot": False, "first_name": first_name, "last_name": last_name,
+            "language_code": language_code}
 
 
 def message_update(
     text: str, *, chat_id: int = 4242, chat_type: str = "private", sender: dict[str, Any] | None = None,
-    thread_id: int | None = None, message_id: int = 100,
+    thread_id: int | None = None, message_id: int = 100, reply_to: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """An update carrying a text message, with its command and mention entities as Telegram marks them."""
+    """An update carrying a text message, with its command and mention entities as Telegram marks them;
+    ``reply_to`` is the message it answers (see ``bot_message``)."""
     chat: dict[str, Any] = {"id": chat_id, "type": chat_type}
     if chat_type != "private":
         chat["title"] = "Table de concertation"
@@ -227,7 +287,17 @@ def message_update(
     }
     if thread_id is not None:
         message |= {"message_thread_id": thread_id, "is_topic_message": True}
+    if reply_to is not None:
+        message["reply_to_message"] = reply_to
     return {"message": message}
+
+
+def bot_message(text: str, *, chat_id: int = -100123, message_id: int = 1,
+                author: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A message the bot (or ``author``) sent in a chat, as a reply refers to it."""
+    chat = {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"}
+    return {"message_id": message_id, "date": int(time.time()), "chat": chat, "from": author or BOT_USER,
+            "text": text}
 
 
 def callback_update(

@@ -22,7 +22,9 @@ from bot.cli import app
 from bot.console import ConsoleChat
 from directory.db import to_sync_url
 from directory.schema import metadata
+from handlers import router
 from handlers.context import Context
+from handlers.messages import Button, Incoming, Reply
 
 module_loop = pytest.mark.asyncio(loop_scope="module")
 
@@ -86,6 +88,21 @@ async def test_a_number_without_buttons_is_a_question(context: Context) -> None:
     assert chat.buttons == []
     assert "« 1 »" in await chat.handle("1")
     assert await chat.handle("   ") == ""
+
+
+@module_loop
+async def test_notices_and_questions_are_plain_replies(context: Context, monkeypatch: pytest.MonkeyPatch) -> None:
+    async def announce(_incoming: Incoming, _context: Context) -> list[Reply]:
+        return [Reply("Le **5 à 7**", buttons=(Button("J'y serai", "essai:oui"),))]
+
+    async def note(_incoming: Incoming, _context: Context) -> list[Reply]:
+        return [Reply("Réponse **notée**.", notice=True), Reply("Quel est votre nom ?", asks=True)]
+
+    monkeypatch.setitem(router.COMMANDS, "essai", announce)
+    monkeypatch.setitem(router.BUTTONS, "essai:", note)
+    chat = ConsoleChat(context)
+    assert await chat.handle("/essai") == "Le 5 à 7\n\n[1] J'y serai"
+    assert await chat.handle("1") == "Réponse notée.\n\nQuel est votre nom ?"
 
 
 @module_loop

@@ -28,6 +28,7 @@ from bot.settings import SHAPES, Settings
 from directory.db import create_engine, session_factory
 from handlers.context import Context
 from handlers.messages import ChatRef, Reply
+from tests.bot.fake_outbox import FakeOutbox
 from tests.postgres import free_port
 
 TELEGRAM = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1"
@@ -207,6 +208,7 @@ class FakeAdapter:
         self.name, self.calls, self.path, self.fail_start = name, calls, path, fail_start
         self.received: list[Any] = []
         self.outbox = Delivery(self.transport)
+        self.sender = FakeOutbox()
 
     async def transport(self, chat: ChatRef, reply: Reply) -> None:
         """Never called here: the outbox is empty."""

@@ -11,7 +11,6 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
@@ -25,7 +24,7 @@ from bot.wiring import build
 from directory.models import Organization, Service
 from handlers.context import Context
 from handlers.messages import Attachment, Button, Card, ChatRef, Incoming, Reply
-from tests.bot.fake_slack import APP_ID, BOT_USER_ID, TEAM_ID, Call, FakeSlack
+from tests.bot.fake_slack import BOT_USER_ID, CHANNEL, Call, FakeSlack, command, event, press
 
 module_loop = pytest.mark.asyncio(loop_scope="module")
 
@@ -35,7 +34,7 @@ SECRET = "e3b0c44298fc1c149afbf4c8996fb924"
 HOSTILE = "<!channel> & <b>x</b> @everyone"
 HOSTILE_ESCAPED = "&lt;!channel&gt; &amp; &lt;b&gt;x&lt;/b&gt; @everyone"
 QUESTION = "banque alimentaire jonquiere"
-CHANNEL, DIRECT, PRIVATE = "C0ENTRAIDE", "D0MARIE", "G0CONCERTATION"
+DIRECT, PRIVATE = "D0MARIE", "G0CONCERTATION"
 FORM = "application/x-www-form-urlencoded"
 
 
@@ -108,44 +107,6 @@ async def socket(fake: FakeSlack, context: Context) -> AsyncIterator[SlackAdapte
         yield adapter
     finally:
         await adapter.stop()
-
-
-def command(fake: FakeSlack, text: str, channel: str = CHANNEL, name: str = "/qui") -> dict[str, str]:
-    return {
-        "token": "legacy", "team_id": TEAM_ID, "team_domain": "reseau", "channel_id": channel,
-        "channel_name": "entraide", "user_id": "U0MARIE", "user_name": "marie", "command": name, "text": text,
-        "api_app_id": APP_ID, "response_url": fake.response_url(channel), "trigger_id": "1.2.3",
-    }
-
-
-def event(kind: str, text: str, channel: str = CHANNEL, **more: Any) -> dict[str, Any]:
-    return {
-        "token": "legacy", "team_id": TEAM_ID, "api_app_id": APP_ID, "type": "event_callback",
-        "event_id": f"Ev{uuid.uuid4().hex[:8]}", "event_time": int(time.time()),
-        "authorizations": [{"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}],
-        "event": {"type": kind, "user": "U0MARIE", "text": text, "channel": channel,
-                  "ts": "1700000000.000100", "event_ts": "1700000000.000100", **more},
-    }
-
-
-def press(fake: FakeSlack, post: Call, label: str) -> dict[str, Any]:
-    """The block_actions payload of pressing the button ``label`` of a posted message."""
-    element = next(element for block in post.args["blocks"] if block["type"] == "actions"
-                   for element in block["elements"] if element["text"]["text"] == label)
-    channel = post.args["channel"]
-    message = {"type": "message", "ts": "1700000001.000200", "text": post.args["text"],
-               "blocks": post.args["blocks"],
-               **({"thread_ts": post.args["thread_ts"]} if "thread_ts" in post.args else {})}
-    return {
-        "type": "block_actions", "user": {"id": "U0LUC", "username": "luc", "team_id": TEAM_ID},
-        "api_app_id": APP_ID, "token": "legacy", "team": {"id": TEAM_ID, "domain": "reseau"},
-        "container": {"type": "message", "message_ts": message["ts"], "channel_id": channel,
-                      "is_ephemeral": False},
-        "trigger_id": "4.5.6", "channel": {"id": channel, "name": "entraide"}, "message": message,
-        "response_url": fake.response_url(f"press-{channel}"),
-        "actions": [{"type": "button", "block_id": "b", "action_id": element["action_id"],
-                     "text": element["text"], "value": element["value"], "action_ts": "1700000002.000300"}],
-    }
 
 
 def signed(body: str, secret: str = SECRET, content_type: str = FORM) -> dict[str, str]:
@@ -395,7 +356,10 @@ def test_incoming_from_commands_mentions_messages_and_buttons() -> None:
                                locale="en", private=False)
     empty = to_incoming(event("app_mention", f"<@{BOT_USER_ID}>"), "fr")
     assert empty is not None and (empty.command, empty.args) == ("qui", "")
-    assert to_incoming(event("message", "bonjour", channel_type="channel"), "fr") is None
+    chatter = to_incoming(event("message", "bonjour", channel_type="channel"), "fr", BOT_USER_ID)
+    assert chatter == Incoming(ChatRef("slack", CHANNEL), "U0MARIE", "bonjour", private=False)
+    mentioned = event("message", f"<@{BOT_USER_ID}> aide", channel_type="channel")
+    assert to_incoming(mentioned, "fr", BOT_USER_ID) is None  # answered as the app_mention
     assert to_incoming(event("app_mention", f"<@{BOT_USER_ID}> aide", channel=DIRECT), "fr") is None
     direct = to_incoming(event("message", "/org transit", channel=DIRECT, channel_type="im"), "fr")
     assert direct == Incoming(ChatRef("slack", DIRECT), "U0MARIE", "/org transit", "org", "transit")
@@ -407,8 +371,14 @@ def test_incoming_from_commands_mentions_messages_and_buttons() -> None:
 
 def test_the_manifest_declares_what_the_adapter_listens_to() -> None:
     manifest = (Path(__file__).resolve().parents[2] / "slack-manifest.yml").read_text(encoding="utf-8")
-    assert re.findall(r"- command: /(\w+)", manifest) == ["qui", "org", "aide", "lieu", "langue"]
-    assert re.findall(r"^      - (\S+)$", manifest, re.MULTILINE) == ["app_mention", "message.im"]
+    assert re.findall(r"- command: /(\w+)", manifest) == [
+        "qui", "org", "aide", "lieu", "langue", "evenement", "event", "evenements", "calendrier", "annonce",
+        "annuler",
+    ]
+    events = ["app_mention", "message.im", "message.channels", "message.groups"]
+    assert re.findall(r"^      - (\S+)$", manifest, re.MULTILINE) == events
+    scopes = re.findall(r"^      - ([a-z.:]+) ", manifest, re.MULTILINE)
+    assert {"channels:history", "groups:history", "chat:write"} <= set(scopes)
     assert "socket_mode_enabled: true" in manifest and "is_enabled: true" in manifest
 
 

@@ -16,8 +16,9 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 
 from bot.delivery import RateLimited, Rejected, Unavailable
 from bot.settings import Settings
-from bot.telegram import SECRET_HEADER, TelegramAdapter, to_failure, to_file_url, to_incoming
+from bot.telegram import SECRET_HEADER, TelegramAdapter, to_file_url, to_incoming
 from bot.telegram_render import LIMIT, units
+from bot.telegram_sender import to_failure
 from bot.wiring import Running, build
 from directory.models import Organization
 from handlers.messages import Attachment, Button, Card, ChatRef, Field, Reply
@@ -131,9 +132,17 @@ async def test_setmycommands_in_french_and_english(fake: FakeTelegram, running: 
         pass
     french, english = fake.calls_of("setMyCommands")
     assert "language_code" not in french.params and english.params["language_code"] == "en"
-    assert [c["command"] for c in french.params["commands"]] == ["qui", "org", "aide", "lieu", "langue"]
-    assert [c["command"] for c in english.params["commands"]] == ["who", "org", "help", "lieu", "langue"]
+    networking = ["evenements", "calendrier", "annonce", "annuler"]
+    assert [c["command"] for c in french.params["commands"]] == [
+        "qui", "org", "aide", "lieu", "langue", "evenement", *networking]
+    assert [c["command"] for c in english.params["commands"]] == [
+        "who", "org", "help", "lieu", "langue", "event", *networking]
+    descriptions = {c["command"]: c["description"] for c in english.params["commands"]}
+    assert descriptions["event"].startswith("Create an event") and descriptions["annuler"].startswith("Stop")
     assert fake.calls_of("getMe") and fake.calls_of("deleteWebhook") and not fake.calls_of("setWebhook")
+    link = running.context.start_links["telegram"]
+    assert link == "https://t.me/passerelle_bot?start={payload}"
+    assert link.format(payload="rsvp-12") == "https://t.me/passerelle_bot?start=rsvp-12"
 
 
 @module_loop

@@ -107,7 +107,9 @@ async def test_help_lists_the_commands(context: Context, line: str) -> None:
     text = await text_of(context, line)
     lines = text.splitlines()
     assert lines[0] == HELP_FIRST_LINE
-    assert [line.split(" ")[1] for line in lines[1:6]] == ["**/qui**", "**/org**", "**/lieu**", "**/langue**", "**/aide**"]
+    assert [line.split(" ")[1] for line in lines[1:7]] == [
+        "**/qui**", "**/org**", "**/lieu**", "**/langue**", "**/annonce**", "**/aide**"
+    ]
     assert "En privé, écrivez simplement le besoin" in text
 
 

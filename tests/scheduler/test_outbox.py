@@ -88,9 +88,10 @@ async def test_a_sent_message_is_never_claimed_again(sessions: Sessions) -> None
     message_id = await kept(sessions)
     due = T0 + RETRY_DELAYS[0]
     (claimed,) = await outbox.claim_due(sessions, due)
-    await outbox.mark_sent(sessions, claimed.id, due + SECOND)
+    await outbox.mark_sent(sessions, claimed, due + SECOND, sent_ref="5001")
     message = await row(sessions, message_id)
     assert message.status == outbox.SENT and message.sent_at == due + SECOND and message.claimed_until is None
+    assert message.sent_ref == "5001"
     assert await outbox.claim_due(sessions, due + CLAIM_TIMEOUT + RETRY_DELAYS[-1]) == []
 
 
@@ -117,7 +118,7 @@ async def test_each_failure_pushes_the_next_try_back_until_abandoned(sessions: S
 
 async def test_marking_an_unknown_message_does_nothing(sessions: Sessions) -> None:
     await outbox.mark_failed(sessions, uuid.uuid4(), "perdu", T0)
-    await outbox.mark_sent(sessions, uuid.uuid4(), T0)
+    await outbox.mark_sent(sessions, Addressed(uuid.uuid4(), "telegram", "1", None, PAYLOAD, 0), T0)
     assert await outbox.claim_due(sessions, T0 + dt.timedelta(days=1)) == []
 
 

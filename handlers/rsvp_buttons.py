@@ -1,0 +1,82 @@
+"""The buttons under an announcement or a reminder: "J'y serai", "Peut-être", "Je ne peux pas",
+and "Ajouter à mon calendrier".
+
+An answer is counted with the event locked (``scheduler.rsvps``); the presser gets a short notice,
+the announcements are edited with the new counts, and whoever leaves the waiting list is told
+privately — all in the transaction of the answer.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from handlers.context import Context
+from handlers.event_cards import ICS_PREFIX, RSVP_PREFIX, START_PREFIX, event_ics, parse_event_hex, to_when
+from handlers.event_changes import refresh_announcements
+from handlers.markup import escape
+from handlers.messages import Incoming, Reply
+from handlers.payloads import to_payload
+from handlers.texts import Texts, texts_for
+from scheduler.event_store import lock_event, next_start
+from scheduler.events import CANCELLED, MAYBE, NO, YES, Event
+from scheduler.outbox import enqueue
+from scheduler.rsvps import Outcome, Person, respond
+
+ANSWER_CODES = {"y": YES, "m": MAYBE, "n": NO}
+_RSVP_DATA = re.compile(r"(?P<code>[ymn]):(?P<hex>[0-9a-f]{32})")
+
+
+async def press(incoming: Incoming, context: Context) -> list[Reply]:
+    """An answer button: record the answer, say so to the presser, update the counts everywhere."""
+    t = texts_for(incoming.locale)
+    match = _RSVP_DATA.fullmatch((incoming.button_data or "").removeprefix(RSVP_PREFIX))
+    if match is None:
+        return [Reply(t("Ce bouton n'est plus actif."), notice=True)]
+    answer = ANSWER_CODES[match["code"]]
+    broadcast = texts_for(context.language)
+    now = context.clock()
+    person = Person(incoming.chat.platform, incoming.user_id, incoming.user_name)
+    async with context.sessions.begin() as session:
+        event = await lock_event(session, uuid.UUID(hex=match["hex"]))
+        if event is None:
+            return [Reply(t("Cet événement n'existe plus."), notice=True)]
+        if event.status == CANCELLED:
+            return [Reply(t("Cet événement a été annulé."), notice=True)]
+        if next_start(event, now) is None:
+            return [Reply(t("Cet événement est passé."), notice=True)]
+        outcome = await respond(session, event, person, answer, now)
+        for promoted in outcome.promoted:
+            text = broadcast("Une place s'est libérée : vous êtes inscrit·e à **{title}** ({when}).",
+                             title=escape(event.title), when=escape(to_when(event, now)))
+            await enqueue(session, promoted.platform, promoted.user_id, None, to_payload(Reply(text)), now)
+        await refresh_announcements(session, event, broadcast, now)
+    return [Reply(_notice(outcome, event, incoming, context, t), notice=True)]
+
+
+def _notice(outcome: Outcome, event: Event, incoming: Incoming, context: Context, t: Texts) -> str:
+    if outcome.waiting_rank is not None:
+        text = t("C'est complet : vous êtes n° {rank} sur la liste d'attente. Je vous écrirai si une place se libère.",
+                 rank=outcome.waiting_rank)
+    elif outcome.answer == YES:
+        text = t("C'est noté : vous y serez.")
+    elif outcome.answer == MAYBE:
+        text = t("C'est noté : peut-être.")
+    else:
+        text = t("C'est noté : vous ne pourrez pas.")
+    link = context.start_links.get(incoming.chat.platform)
+    if outcome.answer != NO and link and incoming.chat.platform == "telegram" and not incoming.private:
+        url = link.format(payload=f"{START_PREFIX}{event.id.hex}")
+        text += " " + t("Pour recevoir les rappels en privé : [écrivez-moi]({url}).", url=url)
+    return text
+
+
+async def calendar(incoming: Incoming, context: Context) -> list[Reply]:
+    """"Ajouter à mon calendrier": the event's ``.ics``."""
+    t = texts_for(incoming.locale)
+    event_id = parse_event_hex((incoming.button_data or "").removeprefix(ICS_PREFIX))
+    async with context.sessions() as session:
+        event = await session.get(Event, event_id) if event_id else None
+    if event is None:
+        return [Reply(t("Cet événement n'existe plus."), notice=True)]
+    return [event_ics(event, t, context.clock())]
