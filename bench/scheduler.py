@@ -34,6 +34,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
@@ -55,7 +56,7 @@ from scheduler.events import PENDING, YES, Event, EventChannel, Reminder, Rsvp
 
 RESULTS = ROOT / "bench" / "results" / "scheduler.json"
 HORIZON_DAYS = 60
-START_DELAY = 3.0  # seconds between the end of the set-up and the first reminder due
+START_DELAY = 2.0  # seconds between the end of the set-up and the first reminder due
 OFFSET = dt.timedelta(hours=2)
 CHUNK = 5000
 
@@ -88,22 +89,18 @@ class Timed:
         return swept
 
 
-def fill(url: str, pending: int, due: int, window: float) -> tuple[dt.datetime, dict[str, dt.datetime]]:
-    """Write the events and reminders; the first due instant and the due time of each chat that will be sent to."""
+def fill(url: str, numbers: range, due_at_of: Callable[[int], dt.datetime]) -> dict[str, dt.datetime]:
+    """Write events ``numbers`` with their channel, two people coming and an H-2 reminder due at
+    ``due_at_of(number)``; the due time of each chat their reminders go to."""
     engine = migrations.sync_engine(url)
     now = dt.datetime.now(dt.UTC)
-    first = now + dt.timedelta(seconds=START_DELAY)
-    spread = dt.timedelta(days=HORIZON_DAYS).total_seconds()
     due_by_chat: dict[str, dt.datetime] = {}
     try:
         with engine.begin() as connection:
-            for start in range(0, pending, CHUNK):
+            for start in range(numbers.start, numbers.stop, CHUNK):
                 events, channels, answers, reminders = [], [], [], []
-                for n in range(start, min(start + CHUNK, pending)):
-                    if n < due:
-                        due_at = first + dt.timedelta(seconds=window * n / max(due, 1))
-                    else:
-                        due_at = first + dt.timedelta(seconds=window + 60 + spread * (n - due) / (pending - due))
+                for n in range(start, min(start + CHUNK, numbers.stop)):
+                    due_at = due_at_of(n)
                     event_id, occurrence = uuid.uuid4(), due_at + OFFSET
                     events.append({"id": event_id, "title": f"5-à-7 {n}", "kind": "5-à-7", "starts_at": occurrence,
                                    "zone": "America/Toronto", "place": "Café l'Entre-Deux", "description": "",
@@ -116,16 +113,15 @@ def fill(url: str, pending: int, due: int, window: float) -> tuple[dt.datetime, 
                                         "answer": YES, "position": None, "answered_at": now, "display_name": ""})
                     reminders.append({"id": uuid.uuid4(), "event_id": event_id, "occurrence_start": occurrence,
                                       "offset": "PT2H", "due_at": due_at, "status": PENDING})
-                    if n < due:
-                        for chat in (f"-100{n}", f"{n}01", f"{n}02"):
-                            due_by_chat[chat] = due_at
+                    for chat in (f"-100{n}", f"{n}01", f"{n}02"):
+                        due_by_chat[chat] = due_at
                 connection.execute(Event.__table__.insert(), events)
                 connection.execute(EventChannel.__table__.insert(), channels)
                 connection.execute(Rsvp.__table__.insert(), answers)
                 connection.execute(Reminder.__table__.insert(), reminders)
     finally:
         engine.dispose()
-    return first, due_by_chat
+    return due_by_chat
 
 
 def percentiles(values: list[float]) -> dict[str, float]:
@@ -141,10 +137,16 @@ async def measure(url: str, pending: int, due: int, window: float) -> dict[str, 
     """Fill the database, sweep through the window on the real clock, then time a restart."""
     started = time.perf_counter()
     await asyncio.to_thread(migrations.upgrade, url)
-    first, due_by_chat = await asyncio.to_thread(fill, url, pending, due, window)
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
+    spread = dt.timedelta(days=HORIZON_DAYS) / max(pending - due, 1)
+    await asyncio.to_thread(fill, url, range(due, pending), lambda n: later + spread * (n - due))
     filled = time.perf_counter() - started
     settings = Settings(database_url=url)  # type: ignore[call-arg]
     running = await build(settings, say=lambda _line: None, sample_if_empty=False)
+    # the rush is written last, so that it falls due after the set-up, while the sweep runs
+    first = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=START_DELAY)
+    step = dt.timedelta(seconds=window) / max(due, 1)
+    due_by_chat = await asyncio.to_thread(fill, url, range(due), lambda n: first + step * n)
     stamping = Stamping()
     context = running.context
     timed = Timed(Sweep(context, OutboxSender(context.sessions, {"telegram": stamping}, context.clock)))

@@ -25,7 +25,17 @@ from handlers.messages import Button, ChatRef, Reply
 from handlers.payloads import to_payload
 from scheduler import outbox
 from scheduler.events import Reminder
-from tests.bot.fake_outbox import TORONTO, Clock, FakeOutbox, Sessions, add_event, emptied, no_sleep, to_context, yes
+from tests.bot.fake_outbox import (
+    TORONTO,
+    Clock,
+    FakeOutbox,
+    Sessions,
+    add_event,
+    emptied,
+    no_sleep,
+    to_context,
+    yes,
+)
 from tests.postgres import free_port
 
 UTC = dt.UTC
