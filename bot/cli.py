@@ -6,9 +6,10 @@ import asyncio
 import json
 import re
 import sys
+from collections.abc import Awaitable, Callable
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from pydantic import ValidationError
@@ -17,8 +18,11 @@ from bot import eventloop
 from bot.settings import Settings
 
 if TYPE_CHECKING:
-    from directory.roles import RoleHolder
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
     from handlers.context import Context
+
+T = TypeVar("T")
 
 app = typer.Typer(help="Passerelle : « qui appeler ? » pour les réseaux communautaires du Québec.",
                   no_args_is_help=True, add_completion=False)
@@ -232,14 +236,8 @@ def directory_export(
     """Export the directory as an HSDS tabular package or nested JSON."""
     from directory.exporting import export_json, export_package
 
-    async def main() -> None:
-        async with _sessions() as sessions:
-            if format is ExportFormat.json:
-                await export_json(sessions, path)
-            else:
-                await export_package(sessions, path)
-
-    asyncio.run(main())
+    export = export_json if format is ExportFormat.json else export_package
+    _in_database(lambda sessions: export(sessions, path))
     typer.echo(f"Annuaire exporté dans {path}.")
 
 
@@ -248,12 +246,8 @@ def directory_sample() -> None:
     """Load the sample directory (Commun'Enfant Jonquière 0-8 ans, fictional contact details)."""
     from directory.sample import load_sample
 
-    async def main() -> None:
-        async with _sessions() as sessions:
-            report = await load_sample(sessions)
-        typer.echo(f"Annuaire d'exemple chargé : {report.summary()}")
-
-    asyncio.run(main())
+    report = _in_database(load_sample)
+    typer.echo(f"Annuaire d'exemple chargé : {report.summary()}")
 
 
 PERSON_HELP = "La personne : telegram:<identifiant numérique> ou slack:<identifiant Slack> (U0123ABC)."
@@ -303,12 +297,8 @@ def role_add(
 
     platform, user_id = _person(person)
     wanted = _role(role)
-
-    async def main() -> bool:
-        async with _sessions() as sessions:
-            return await grant(sessions, platform, user_id, wanted, granted_by="cli", now=dt.datetime.now(dt.UTC))
-
-    if asyncio.run(main()):
+    now = dt.datetime.now(dt.UTC)
+    if _in_database(lambda sessions: grant(sessions, platform, user_id, wanted, granted_by="cli", now=now)):
         typer.echo(f"Rôle {wanted} donné à {platform}:{user_id}.")
     else:
         typer.echo(f"{platform}:{user_id} a déjà le rôle {wanted}.")
@@ -324,12 +314,7 @@ def role_remove(
 
     platform, user_id = _person(person)
     wanted = _role(role)
-
-    async def main() -> bool:
-        async with _sessions() as sessions:
-            return await revoke(sessions, platform, user_id, wanted)
-
-    if not asyncio.run(main()):
+    if not _in_database(lambda sessions: revoke(sessions, platform, user_id, wanted)):
         _err(f"{platform}:{user_id} n'a pas le rôle {wanted} : rien à retirer.")
         raise typer.Exit(1)
     typer.echo(f"Rôle {wanted} retiré à {platform}:{user_id}.")
@@ -343,12 +328,7 @@ def role_list(
     from directory.roles import holders
 
     wanted = _role(role) if role is not None else None
-
-    async def main() -> list[RoleHolder]:
-        async with _sessions() as sessions:
-            return await holders(sessions, wanted)
-
-    found = asyncio.run(main())
+    found = _in_database(lambda sessions: holders(sessions, wanted))
     if not found:
         typer.echo("Personne n'a ce rôle." if wanted else "Personne n'a encore de rôle : "
                    "passerelle role add telegram:<identifiant> admin")
@@ -356,6 +336,16 @@ def role_list(
     for holder in found:
         typer.echo(f"{holder.platform}:{holder.user_id}\t{holder.role}\t"
                    f"donné par {holder.granted_by} le {holder.granted_at:%Y-%m-%d}")
+
+
+def _in_database(work: Callable[[async_sessionmaker[AsyncSession]], Awaitable[T]]) -> T:
+    """Run ``work`` with the migrated database's sessions; its result."""
+
+    async def main() -> T:
+        async with _sessions() as sessions:
+            return await work(sessions)
+
+    return asyncio.run(main())
 
 
 class _sessions:

@@ -4,7 +4,9 @@
 the ones wiring adds, like announcements) write outbox rows, recurring events get their reminders
 written further as the horizon moves, then the due outbox rows are sent until none is left.
 ``sweeping`` runs it under APScheduler (one interval job, one instance at a time, late runs
-coalesced) for as long as the bot runs, and lets the pass in progress finish when it stops.
+coalesced) for as long as the bot runs, and lets the pass in progress finish when it stops. A
+tick that finds the previous pass still running is skipped, as intended: APScheduler's warning
+about it is logged at debug level only (``QuietSkips``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -28,6 +31,7 @@ Producer = Callable[[Context, dt.datetime], Awaitable[int]]
 EVERY = 0.5  # seconds between passes (half of it is the average wait of a message falling due)
 MISFIRE_GRACE = 30  # seconds a pass may start late (the loop was busy) rather than be dropped
 STOP_WAIT = 30.0  # seconds given to the pass in progress to finish when the bot stops
+SKIPPED = "maximum number of running instances reached"  # APScheduler's words for a tick skipped
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +70,17 @@ class Sweep:
             return 0
 
 
+class QuietSkips(logging.LoggerAdapter[logging.Logger]):
+    """APScheduler's logger, with the warning about a tick skipped while the previous pass still
+    runs lowered to debug: with one instance at a time, a long pass skips ticks by design."""
+
+    def log(self, level: int, msg: object, *args: Any, **kwargs: Any) -> None:
+        """Log as the wrapped logger does, a skipped tick at debug level."""
+        if level == logging.WARNING and SKIPPED in str(msg):
+            level = logging.DEBUG
+        super().log(level, msg, *args, **kwargs)
+
+
 @asynccontextmanager
 async def sweeping(sweep: Sweep, every: float = EVERY) -> AsyncIterator[AsyncIOScheduler]:
     """Run ``sweep`` every ``every`` seconds (a first pass at once) while the block runs; on the
@@ -80,7 +95,7 @@ async def sweeping(sweep: Sweep, every: float = EVERY) -> AsyncIterator[AsyncIOS
         finally:
             idle.set()
 
-    scheduler = AsyncIOScheduler(timezone=dt.UTC)
+    scheduler = AsyncIOScheduler(timezone=dt.UTC, logger=QuietSkips(logging.getLogger("apscheduler.scheduler")))
     scheduler.add_job(
         tick, "interval", seconds=every, id="sweep", max_instances=1, coalesce=True,
         misfire_grace_time=MISFIRE_GRACE, next_run_time=dt.datetime.now(dt.UTC),

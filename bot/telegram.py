@@ -3,7 +3,8 @@
 In private chats free text is a question; in groups the bot answers commands, messages
 that mention it and replies to its own messages (the answers to its questions, which a
 forced reply brings back in privacy mode). Buttons come back as callback queries, each
-answered once, with the pop-up notice of a reply meant for the presser alone.
+answered once, with the pop-up notice of a reply meant for the presser alone (and the link it
+opens: the start link of a private chat with the bot, for someone who never wrote to it).
 """
 
 from __future__ import annotations
@@ -174,7 +175,10 @@ class TelegramAdapter:
         replies = await dispatch(incoming, self.context) if incoming is not None else []
         notice = next((reply for reply in replies if to_notice(reply) is not None), None)
         try:
-            await query.answer(to_notice(notice) if notice is not None else None)
+            if notice is None:
+                await query.answer()
+            else:  # a link to open is the private chat with the bot: Telegram opens it on its Start button
+                await query.answer(to_notice(notice), url=notice.opens)
         except TelegramError as error:
             log.info("callback query %s not answered: %s", query.id, error)
             notice = None

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from directory import changelog, channels, details, models, roles, taxonomy
+from directory import changelog, channels, details, models, private_chats, roles, taxonomy
 from directory.db import Base
 
-MODULES = (models, details, taxonomy, changelog, channels, roles)
+MODULES = (models, details, taxonomy, changelog, channels, roles, private_chats)
 metadata = Base.metadata

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 from handlers.markup import escape
 from handlers.messages import ChatRef
 from handlers.texts import Texts
-from scheduler.announcements import PAUSED, Channel, Schedule, Summary
+from scheduler.addresses import Channel
+from scheduler.announcements import PAUSED, Schedule, Summary
 from scheduler.datewords import to_french_date, to_french_time
 from scheduler.recurrence import to_french
 

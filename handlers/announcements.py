@@ -20,7 +20,8 @@ from handlers.messages import Button, Incoming, Reply
 from handlers.permissions import may_organize, refusal, to_person_ref
 from handlers.texts import Texts, texts_for
 from scheduler import announcements as store
-from scheduler.announcements import Channel, Summary
+from scheduler.addresses import Channel
+from scheduler.announcements import Summary
 
 __all__ = ["BUTTON_PREFIX", "command", "enqueue_due_announcements", "pressed"]
 
@@ -154,7 +155,7 @@ async def _confirm(draft: Summary, incoming: Incoming, context: Context, t: Text
         return Reply(t("Cette annonce est déjà confirmée."), notice=True)
     return Reply(t("C'est enregistré : annonce **{id}**, première publication le {moment}. "
                    "Pour la gérer : **/annonce liste**.",
-                   id=store.to_short_id(draft.id), moment=to_french_moment(due, context.timezone, now)))
+                   id=draft.short_id, moment=to_french_moment(due, context.timezone, now)))
 
 
 async def _apply_change(draft: Summary, target_id: uuid.UUID, incoming: Incoming, context: Context, t: Texts) -> Reply:
@@ -210,7 +211,7 @@ async def _cancel(found: Summary, _rest: str, incoming: Incoming, context: Conte
 async def _one(short_id: str, word: str, context: Context, t: Texts) -> Summary | Reply:
     """The one live announcement ``short_id`` names, or a reply saying why there is none."""
     if not short_id:
-        return Reply(t("Quelle annonce ? Donnez son identifiant, par exemple **/annonce {word} 3f2a9c** "
+        return Reply(t("Quelle annonce ? Donnez son identifiant, par exemple **/annonce {word} 3f2a9c1e** "
                        "(voir **/annonce liste**).", word=escape(word)))
     found = await store.find(context.sessions, short_id)
     if not found:

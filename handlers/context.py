@@ -38,5 +38,7 @@ class Context:
     # per platform, a link that opens a private conversation with the bot, "{payload}" passed to /start
     # (Telegram: "https://t.me/<bot>?start={payload}"); set by the adapters once they know the bot
     start_links: dict[str, str] = field(default_factory=dict)
+    # (platform, user id) of the people known to write to the bot privately (``handlers.reachability``)
+    private_chats: set[tuple[str, str]] = field(default_factory=set)
     # a guided conversation is forgotten after this long without an answer
     conversation_ttl: dt.timedelta = dt.timedelta(minutes=15)

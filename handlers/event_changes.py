@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers import conversation
 from handlers.context import Context
 from handlers.event_cards import announce_topic, announcement_of, to_announcement, to_when
-from handlers.event_form import to_offset_labels
+from handlers.event_form import to_reminders_said
 from handlers.markup import escape
 from handlers.messages import Button, Incoming, Reply
 from handlers.payloads import to_payload
@@ -36,15 +36,20 @@ FLOW = "evenement"
 CONFIRM, DISCARD = "evenement:ok", "evenement:non"
 
 
-def confirm_buttons(t: Texts) -> tuple[Button, ...]:
-    """"Confirmer" and "Annuler", under what is about to be done."""
+def confirm_buttons(t: Texts, action: str = "create") -> tuple[Button, ...]:
+    """The yes and no buttons under what is about to be done: "Confirmer" / "Annuler" for a new event;
+    for a change, words that cannot be mistaken ("Annuler" under "Annuler le 5 à 7 ?" would be)."""
+    if action == "cancel":
+        return Button(t("Oui, l'annuler"), CONFIRM), Button(t("Non, le garder"), DISCARD)
+    if action == "reschedule":
+        return Button(t("Oui, le déplacer"), CONFIRM), Button(t("Non, ne rien changer"), DISCARD)
     return Button(t("Confirmer"), CONFIRM), Button(t("Annuler"), DISCARD)
 
 
 async def ask_confirmation(incoming: Incoming, context: Context, data: dict[str, Any], text: str) -> list[Reply]:
     """Keep ``data`` (what to do) until the sender confirms ``text``."""
     await conversation.start(context, incoming, FLOW, "confirm", data)
-    return [Reply(text, buttons=confirm_buttons(texts_for(incoming.locale)))]
+    return [Reply(text, buttons=confirm_buttons(texts_for(incoming.locale), data["action"]))]
 
 
 async def may_change(context: Context, incoming: Incoming, event: Event) -> bool:
@@ -67,8 +72,12 @@ async def confirm(incoming: Incoming, context: Context) -> list[Reply]:
 
 
 async def discard(incoming: Incoming, context: Context) -> list[Reply]:
-    """The "Annuler" button: nothing is saved."""
-    return await conversation.stop(incoming, context)
+    """The "Annuler" button (or "Non, le garder"): nothing is saved, nothing changes."""
+    state = await conversation.current(context, incoming)
+    if state is None or state.flow != FLOW or state.data.get("action") == "create":
+        return await conversation.stop(incoming, context)
+    await conversation.finish(context, incoming)
+    return [Reply(texts_for(incoming.locale)("D'accord : l'événement reste tel quel, rien n'a changé."))]
 
 
 def _nothing(t: Texts) -> list[Reply]:
@@ -95,9 +104,10 @@ async def _create(incoming: Incoming, context: Context, data: dict[str, Any]) ->
             await enqueue(session, channel.platform, channel.chat_id, channel.thread_id, payload, now, topic=topic,
                           dedupe_key=f"{topic}:{channel.platform}:{channel.chat_id}")
     return [Reply(t(
-        "C'est enregistré : **{title}** (n° {id}). L'annonce part dans {count} conversation(s) ; rappels {offsets}.",
+        "C'est enregistré : **{title}** (n° {id}). L'annonce part dans {count} conversation(s) ; rappels : {offsets}.",
         title=escape(event.title), id=short_id(event.id), count=len(draft.channels),
-        offsets=to_offset_labels(event.reminder_offsets),
+        offsets=to_reminders_said(event.reminder_offsets, event.starts_at, event.rrule is not None, now,
+                                  context.timezone, t),
     ))]
 
 

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Awaitable, Callable
 
 from directory.text import fold
@@ -22,9 +23,10 @@ from handlers.messages import Incoming, Reply
 from handlers.permissions import refusal
 from handlers.texts import Texts, texts_for
 from scheduler.dates import DateProblem
-from scheduler.event_store import find_event, set_reminder_offsets, short_id, upcoming
+from scheduler.event_store import find_events, set_reminder_offsets, upcoming
 from scheduler.events import CANCELLED, MAYBE, NO, YES, Event
 from scheduler.rsvps import answers
+from scheduler.short_ids import to_short_id
 
 LIST_LIMIT = 15
 CALENDAR_LIMIT = 200
@@ -43,17 +45,20 @@ async def event(incoming: Incoming, context: Context) -> list[Reply]:
         return [Reply(t("Donnez le numéro de l'événement, par exemple « /evenement {sub} 3f2a9c1e » "
                         "(/evenements les montre).", sub=escape(fold(head))))]
     async with context.sessions() as session:
-        found = await find_event(session, number)
-    if found is None:
+        found = await find_events(session, number)
+    if not found:
         return [Reply(t("Je ne trouve pas l'événement n° {number}. Tapez /evenements pour voir les numéros.",
                         number=escape(number)))]
-    return await sub(incoming, context, found, rest.strip())
+    if len(found) > 1:
+        return [Reply(t("Plusieurs événements ont un numéro qui commence par « {number} » : donnez ses huit "
+                        "caractères (/evenements les montre).", number=escape(number)))]
+    if sub is not _ics and not await may_change(context, incoming, found[0]):
+        return [refusal(t, incoming)]  # the calendar file is for everyone, the rest for its organizers
+    return await sub(incoming, context, found[0], rest.strip())
 
 
 async def _responses(incoming: Incoming, context: Context, found: Event, _rest: str) -> list[Reply]:
     t = texts_for(incoming.locale)
-    if not await may_change(context, incoming, found):
-        return [refusal(t, incoming)]
     async with context.sessions() as session:
         rows = await answers(session, found.id)
     groups: dict[str, list[str]] = {"yes": [], "waiting": [], MAYBE: [], NO: []}
@@ -75,13 +80,11 @@ async def _responses(incoming: Incoming, context: Context, found: Event, _rest: 
 
 async def _reschedule(incoming: Incoming, context: Context, found: Event, rest: str) -> list[Reply]:
     t = texts_for(incoming.locale)
-    if not await may_change(context, incoming, found):
-        return [refusal(t, incoming)]
     if found.status == CANCELLED:
         return [Reply(t("Cet événement est annulé : créez-en un autre avec /evenement."))]
     if not rest:
         return [Reply(t("Donnez la nouvelle date, par exemple « /evenement modifier {id} jeudi prochain 17 h ».",
-                        id=short_id(found.id)))]
+                        id=to_short_id(found.id)))]
     timing = read_when(rest, context.clock(), context.timezone)
     if isinstance(timing, DateProblem):
         return [Reply(escape(timing.message))]
@@ -89,7 +92,7 @@ async def _reschedule(incoming: Incoming, context: Context, found: Event, rest: 
         return [Reply(t("Précisez l'heure, par exemple « {text} à 17 h ».", text=escape(timing.text)))]
     if found.rrule is not None and timing.rrule is None:
         return [Reply(t("Cet événement revient régulièrement : donnez le nouveau rythme, par exemple "
-                        "« /evenement modifier {id} chaque premier jeudi du mois à 18 h ».", id=short_id(found.id)))]
+                        "« /evenement modifier {id} chaque premier jeudi du mois à 18 h ».", id=to_short_id(found.id)))]
     data = {"action": "reschedule", "event": found.id.hex, "start": timing.start.isoformat(),
             "rrule": timing.rrule, "skip_holidays": timing.skip_holidays}
     text = t("Déplacer **{title}** ?\nAvant : {before}\nAprès : {after}\nLes personnes qui ont répondu seront prévenues.",
@@ -100,8 +103,6 @@ async def _reschedule(incoming: Incoming, context: Context, found: Event, rest: 
 
 async def _cancel(incoming: Incoming, context: Context, found: Event, _rest: str) -> list[Reply]:
     t = texts_for(incoming.locale)
-    if not await may_change(context, incoming, found):
-        return [refusal(t, incoming)]
     if found.status == CANCELLED:
         return [Reply(t("Cet événement est déjà annulé."))]
     text = t("Annuler **{title}** ({when}) ? Les personnes qui ont répondu seront prévenues.",
@@ -111,8 +112,6 @@ async def _cancel(incoming: Incoming, context: Context, found: Event, _rest: str
 
 async def _reminders(incoming: Incoming, context: Context, found: Event, rest: str) -> list[Reply]:
     t = texts_for(incoming.locale)
-    if not await may_change(context, incoming, found):
-        return [refusal(t, incoming)]
     offsets = parse_offsets(rest)
     if offsets is None:
         return [Reply(offsets_problem(rest, t))]
@@ -143,13 +142,12 @@ async def events(incoming: Incoming, context: Context) -> list[Reply]:
     """``/evenements``: what is coming, each with its number."""
     t = texts_for(incoming.locale)
     now = context.clock()
-    async with context.sessions() as session:
-        coming = await upcoming(session, now, LIST_LIMIT)
+    coming = await _coming(context, now, LIST_LIMIT)
     if not coming:
         return [Reply(_nothing_coming(t))]
     lines = [t("**Événements à venir** :")]
-    for found, _start in coming:
-        values = {"title": escape(found.title), "when": escape(to_when(found, now)), "id": short_id(found.id)}
+    for found in coming:
+        values = {"title": escape(found.title), "when": escape(to_when(found, now)), "id": to_short_id(found.id)}
         if found.place:
             lines.append(t("- **{title}** : {when} — {place} (n° {id})", place=escape(found.place), **values))
         else:
@@ -162,12 +160,17 @@ async def calendar(incoming: Incoming, context: Context) -> list[Reply]:
     """``/calendrier``: every upcoming event in one ``.ics``."""
     t = texts_for(incoming.locale)
     now = context.clock()
-    async with context.sessions() as session:
-        coming = await upcoming(session, now, CALENDAR_LIMIT)
+    coming = await _coming(context, now, CALENDAR_LIMIT)
     if not coming:
         return [Reply(_nothing_coming(t))]
     text = t("{count} événement(s) à venir : ouvrez le fichier pour les ajouter à votre agenda.", count=len(coming))
-    return [to_ics_reply([found for found, _start in coming], "passerelle-evenements.ics", text, now)]
+    return [to_ics_reply(coming, "passerelle-evenements.ics", text, now)]
+
+
+async def _coming(context: Context, now: dt.datetime, limit: int) -> list[Event]:
+    """The scheduled events still to come after ``now``, the soonest first."""
+    async with context.sessions() as session:
+        return [found for found, _start in await upcoming(session, now, limit)]
 
 
 def _nothing_coming(t: Texts) -> str:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from handlers import conversation
 from handlers.context import Context
 from handlers.conversation import State
-from handlers.event_changes import FLOW, confirm, confirm_buttons
+from handlers.event_changes import FLOW, confirm, confirm_buttons, discard
 from handlers.event_form import (
     OTHER,
     TimeMissing,
@@ -22,7 +23,7 @@ from handlers.event_form import (
     read_time,
     read_when,
     to_kind,
-    to_offset_labels,
+    to_reminders_said,
 )
 from handlers.markup import escape
 from handlers.messages import Incoming, Reply
@@ -33,6 +34,7 @@ from scheduler.events import DEFAULT_OFFSETS
 
 TITLE_LIMIT = 200
 YES_WORDS = frozenset({"oui", "confirmer", "confirme", "ok", "yes"})
+NO_WORDS = frozenset({"non", "no"})
 NONE_WORDS = frozenset({"aucun", "aucune", "non", "rien", "-"})
 HERE_WORDS = frozenset({"ici", "here"})
 
@@ -56,9 +58,9 @@ async def begin(incoming: Incoming, context: Context) -> list[Reply]:
         problem = _apply_when(data, fields["when"], context)
         if problem:
             notes.append(problem)
-    if incoming.private:
+    if incoming.private and incoming.chat.platform != "console":
         data["channels"] = _mentioned(incoming)
-    else:
+    else:  # a group, or the console, which is a chat of its own
         here = [incoming.chat.platform, incoming.chat.chat_id, incoming.chat.thread_id]
         data["channels"] = [here, *_mentioned(incoming)]
     return await _ask_next(incoming, context, data, notes)
@@ -74,6 +76,12 @@ async def answer(incoming: Incoming, context: Context, state: State) -> list[Rep
         word = text.lower().rstrip(" !.")
         if word in YES_WORDS:
             return await confirm(incoming, context)
+        if word in NO_WORDS:
+            return await discard(incoming, context)
+        action = data.get("action", "create")
+        if action != "create":
+            return [Reply(t("Répondez **oui** pour le faire, ou **non** pour ne rien changer."),
+                          buttons=confirm_buttons(t, action))]
         return [Reply(t("Répondez **Confirmer** pour enregistrer, ou **Annuler**."), buttons=confirm_buttons(t))]
     if not text and state.step != "channels":
         notes.append(t("Je n'ai rien reçu."))
@@ -165,13 +173,14 @@ async def _ask_next(incoming: Incoming, context: Context, data: dict[str, Any], 
     step = next_step(data)
     await conversation.start(context, incoming, FLOW, step, data)
     if step == "confirm":
-        return [Reply("\n".join([*notes, to_summary(data, t)]), buttons=confirm_buttons(t))]
+        summary = to_summary(data, t, context.clock(), context.timezone)
+        return [Reply("\n".join([*notes, summary]), buttons=confirm_buttons(t))]
     intro = [*notes, t("(« annuler » pour arrêter)")] if notes else []
     return [Reply("\n".join([*intro, _question(step, data, t)]), asks=True)]
 
 
-def to_summary(data: dict[str, Any], t: Texts) -> str:
-    """The event as it will be saved, to check before confirming."""
+def to_summary(data: dict[str, Any], t: Texts, now: dt.datetime, zone: ZoneInfo) -> str:
+    """The event as it will be saved, to check before confirming (at ``now``, in the network's ``zone``)."""
     lines = [t("Vérifiez avant d'enregistrer :"), f"**{escape(data['title'])}**"]
     if data.get("kind", OTHER) != OTHER:
         lines.append(t("Type : {kind}", kind=escape(data["kind"])))
@@ -181,7 +190,9 @@ def to_summary(data: dict[str, Any], t: Texts) -> str:
         lines.append(t("Description : {description}", description=escape(data["description"])))
     if data.get("capacity"):
         lines.append(t("Places : {capacity}", capacity=data["capacity"]))
-    lines.append(t("Rappels : {offsets}", offsets=to_offset_labels(data.get("offsets", DEFAULT_OFFSETS))))
+    reminders = to_reminders_said(data.get("offsets", DEFAULT_OFFSETS), dt.datetime.fromisoformat(data["start"]),
+                                  data.get("rrule") is not None, now, zone, t)
+    lines.append(t("Rappels : {offsets}", offsets=reminders))
     names = [t("cette conversation") if chat_id == data.get("here") else escape(str(chat_id))
              for _platform, chat_id, _thread in data["channels"]]
     lines.append(t("Annoncé dans : {channels}", channels=", ".join(names)))

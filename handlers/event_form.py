@@ -23,6 +23,7 @@ from scheduler.datewords import Refusal, to_french_date, to_french_time
 from scheduler.events import KINDS
 from scheduler.recurrence import parse_recurrence
 from scheduler.recurrenceparts import read as read_rhythm
+from scheduler.reminders import due_time
 
 OTHER = "autre"
 MAX_CAPACITY = 100_000
@@ -107,6 +108,24 @@ def to_offset_labels(offsets: str) -> str:
         weeks, days, hours = (int(x or 0) for x in match.groups()) if match else (0, 0, 0)
         labels.append(f"S-{weeks}" if weeks else f"J-{days}" if days else f"H-{hours}" if hours else part)
     return ", ".join(labels)
+
+
+def to_reminders_said(offsets: str, first: dt.datetime, recurring: bool, now: dt.datetime, zone: ZoneInfo,
+                      t: Texts) -> str:
+    """The reminders of an event as people read them, saying which ones are already past for its first
+    occurrence ``first`` (those are not sent): "J-1, H-2 (trop tard pour J-7)"."""
+    parts = [part.strip() for part in offsets.split(",") if part.strip()]
+    past = [part for part in parts if due_time(first, part, zone) <= now]
+    if not past:
+        return to_offset_labels(offsets)
+    said = to_offset_labels(",".join(past))
+    if recurring:
+        return t("{offsets} (trop tard pour {past} la première fois)", offsets=to_offset_labels(offsets),
+                 past=said)
+    coming = [part for part in parts if part not in past]
+    if not coming:
+        return t("aucun (trop tard pour {past})", past=said)
+    return t("{offsets} (trop tard pour {past})", offsets=to_offset_labels(",".join(coming)), past=said)
 
 
 def read_form(text: str, now: dt.datetime, zone: ZoneInfo, t: Texts) -> tuple[dict[str, Any], list[str]]:

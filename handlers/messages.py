@@ -95,6 +95,9 @@ class Reply:
     # a question of a guided conversation: in a group, the platform is asked to bring back the answer
     # (Telegram: a forced reply to the bot, so that its privacy mode lets the answer through)
     asks: bool = False
+    # with a notice, a link the platform may open for the presser (Telegram: the "start" link of a
+    # private chat with the bot, opened by the press itself); ignored where there is no such thing
+    opens: str | None = None
 
 
 class Outbox(Protocol):

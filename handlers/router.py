@@ -6,12 +6,23 @@ import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 
-from handlers import announcements, channels, organizations, referral
-from handlers import conversation, event_cards, event_changes, event_commands, event_flow, rsvp_buttons
+from handlers import (
+    announcements,
+    channels,
+    conversation,
+    event_cards,
+    event_changes,
+    event_commands,
+    event_flow,
+    organizations,
+    referral,
+    rsvp_buttons,
+)
 from handlers import help as help_
 from handlers.context import Context
 from handlers.markup import escape
 from handlers.messages import Incoming, Reply
+from handlers.reachability import note_private_chat
 from handlers.texts import texts_for
 
 Handler = Callable[[Incoming, Context], Awaitable[list[Reply]]]
@@ -68,6 +79,10 @@ async def dispatch(incoming: Incoming, context: Context) -> list[Reply]:
         t = texts_for(incoming.locale)
     except Exception:  # without the chat's choices the bot still answers, with the defaults
         log.exception("could not read the choices of chat %s", incoming.chat)
+    try:
+        await note_private_chat(incoming, context)
+    except Exception:  # the bot answers all the same; the person is recorded on a later message
+        log.exception("could not record the private chat of %s", incoming.user_id)
     try:
         return await _route(incoming, context)
     except Exception:

@@ -3,7 +3,9 @@ and "Ajouter à mon calendrier".
 
 An answer is counted with the event locked (``scheduler.rsvps``); the presser gets a short notice,
 the announcements are edited with the new counts, and whoever leaves the waiting list is told
-privately — all in the transaction of the answer.
+privately — all in the transaction of the answer. Someone who answers from a group and never wrote
+to the bot privately gets, with the notice, the link that opens a private chat with it (where the
+platform needs one: Telegram), so that the reminders can reach them.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from handlers.event_changes import refresh_announcements
 from handlers.markup import escape
 from handlers.messages import Incoming, Reply
 from handlers.payloads import to_payload
+from handlers.reachability import is_reachable
 from handlers.texts import Texts, texts_for
 from scheduler.event_store import lock_event, next_start
 from scheduler.events import CANCELLED, MAYBE, NO, YES, Event
@@ -51,10 +54,11 @@ async def press(incoming: Incoming, context: Context) -> list[Reply]:
                              title=escape(event.title), when=escape(to_when(event, now)))
             await enqueue(session, promoted.platform, promoted.user_id, None, to_payload(Reply(text)), now)
         await refresh_announcements(session, event, broadcast, now)
-    return [Reply(_notice(outcome, event, incoming, context, t), notice=True)]
+    opens = await _start_link(incoming, context, event, outcome)
+    return [Reply(_notice(outcome, t, private_next=opens is not None), notice=True, opens=opens)]
 
 
-def _notice(outcome: Outcome, event: Event, incoming: Incoming, context: Context, t: Texts) -> str:
+def _notice(outcome: Outcome, t: Texts, *, private_next: bool) -> str:
     if outcome.waiting_rank is not None:
         text = t("C'est complet : vous êtes n° {rank} sur la liste d'attente. Je vous écrirai si une place se libère.",
                  rank=outcome.waiting_rank)
@@ -64,11 +68,20 @@ def _notice(outcome: Outcome, event: Event, incoming: Incoming, context: Context
         text = t("C'est noté : peut-être.")
     else:
         text = t("C'est noté : vous ne pourrez pas.")
-    link = context.start_links.get(incoming.chat.platform)
-    if outcome.answer != NO and link and incoming.chat.platform == "telegram" and not incoming.private:
-        url = link.format(payload=f"{START_PREFIX}{event.id.hex}")
-        text += " " + t("Pour recevoir les rappels en privé : [écrivez-moi]({url}).", url=url)
+    if private_next:
+        text += " " + t("Touchez « Démarrer » pour recevoir les rappels en privé.")
     return text
+
+
+async def _start_link(incoming: Incoming, context: Context, event: Event, outcome: Outcome) -> str | None:
+    """The link that opens a private chat with the bot on this event, for a person who answered yes or
+    maybe from a group of a platform where the bot cannot write first to someone who never wrote to it."""
+    link = context.start_links.get(incoming.chat.platform)
+    if outcome.answer == NO or link is None or incoming.private:
+        return None
+    if await is_reachable(context, incoming.chat.platform, incoming.user_id):
+        return None
+    return link.format(payload=f"{START_PREFIX}{event.id.hex}")
 
 
 async def calendar(incoming: Incoming, context: Context) -> list[Reply]:

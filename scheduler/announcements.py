@@ -22,13 +22,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text, cast, delete, func, select, update
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
 from directory.db import Base, UtcDateTime
+from scheduler.addresses import Channel
 from scheduler.claims import claim_each, due_or_expired
 from scheduler.recurrence import Recurrence
+from scheduler.short_ids import select_by_short_id, to_short_id
 
 ACTIVE, CLAIMED, PAUSED, FINISHED, CANCELLED = "active", "claimed", "paused", "finished", "cancelled"
 DRAFT = "draft"
@@ -36,7 +38,6 @@ LIVE = (ACTIVE, CLAIMED, PAUSED)  # the statuses an organizer lists and changes
 CLAIM_TIMEOUT = dt.timedelta(minutes=5)
 LATE_LIMIT = dt.timedelta(hours=24)
 DRAFT_LIFETIME = dt.timedelta(days=1)
-SHORT_ID_LENGTH = 6
 
 
 class Announcement(Base):
@@ -98,15 +99,6 @@ class Schedule:
 
 
 @dataclass(frozen=True, slots=True)
-class Channel:
-    """A chat an announcement goes to."""
-
-    platform: str
-    chat_id: str
-    thread_id: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class Summary:
     """An announcement as listed: its ids, text, schedule, state and channels."""
 
@@ -131,11 +123,6 @@ class Posting:
     occurrence: dt.datetime | None
     next_due: dt.datetime | None
     missed: dt.datetime  # the most recent occurrence at or before now
-
-
-def to_short_id(announcement_id: uuid.UUID) -> str:
-    """"3f2a9c" for an id starting with those hex digits."""
-    return announcement_id.hex[:SHORT_ID_LENGTH]
 
 
 def plan_posting(due_at: dt.datetime, schedule: Schedule, now: dt.datetime) -> Posting:
@@ -242,17 +229,13 @@ async def live(sessions: async_sessionmaker[AsyncSession]) -> list[Summary]:
 
 
 async def find(sessions: async_sessionmaker[AsyncSession], short_id: str) -> list[Summary]:
-    """The live announcements whose id starts with ``short_id`` (hex digits, dashes ignored)."""
-    prefix = short_id.strip().lower().replace("-", "")
-    if not prefix or any(c not in "0123456789abcdef" for c in prefix):
+    """The live announcements a typed short id names (``scheduler.short_ids``): none, one, or two when
+    it fits several."""
+    statement = select_by_short_id(Announcement, short_id)
+    if statement is None:
         return []
     async with sessions() as session:
-        rows = await session.scalars(
-            select(Announcement).where(
-                Announcement.status.in_(LIVE),
-                func.replace(func.lower(cast(Announcement.id, String)), "-", "").startswith(prefix),
-            )
-        )
+        rows = await session.scalars(statement.where(Announcement.status.in_(LIVE)))
         return await _summaries(session, list(rows))
 
 

@@ -14,20 +14,17 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from scheduler.addresses import Channel
 from scheduler.events import CANCELLED, DEFAULT_OFFSETS, SCHEDULED, Event, EventChannel
 from scheduler.recurrence import Recurrence
 from scheduler.reminders import skip_reminders, write_reminders
+from scheduler.short_ids import select_by_short_id
+from scheduler.short_ids import to_short_id as short_id  # the name the event handlers import
 
-SHORT_ID_LENGTH = 8  # hex digits of the id shown to people ("/evenement annuler 3f2a9c1e")
-
-
-@dataclass(frozen=True, slots=True)
-class Channel:
-    """A chat (and thread) where an event is announced."""
-
-    platform: str
-    chat_id: str
-    thread_id: str | None = None
+__all__ = [
+    "Channel", "EventDraft", "cancel_event", "channels_of", "create_event", "find_events", "lock_event",
+    "next_start", "reschedule_event", "set_reminder_offsets", "short_id", "upcoming",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,11 +42,6 @@ class EventDraft:
     capacity: int | None = None
     reminder_offsets: str = DEFAULT_OFFSETS
     channels: tuple[Channel, ...] = ()
-
-
-def short_id(event_id: uuid.UUID) -> str:
-    """The first hex digits of an event's id, enough to name it in a command."""
-    return event_id.hex[:SHORT_ID_LENGTH]
 
 
 async def create_event(session: AsyncSession, draft: EventDraft, created_by: str, now: dt.datetime) -> Event:
@@ -71,14 +63,10 @@ async def create_event(session: AsyncSession, draft: EventDraft, created_by: str
     return event
 
 
-async def find_event(session: AsyncSession, text: str) -> Event | None:
-    """The event named by its short id (or any longer prefix, or the whole id); none when unknown."""
-    digits = text.strip().lower().replace("-", "")
-    if not SHORT_ID_LENGTH <= len(digits) <= 32 or any(c not in "0123456789abcdef" for c in digits):
-        return None
-    low, high = uuid.UUID(digits.ljust(32, "0")), uuid.UUID(digits.ljust(32, "f"))
-    found = (await session.scalars(select(Event).where(Event.id.between(low, high)).limit(2))).all()
-    return found[0] if len(found) == 1 else None
+async def find_events(session: AsyncSession, text: str) -> list[Event]:
+    """The events a typed short id names (``scheduler.short_ids``): none, one, or two when it fits several."""
+    statement = select_by_short_id(Event, text)
+    return [] if statement is None else list((await session.scalars(statement)).all())
 
 
 async def lock_event(session: AsyncSession, event_id: uuid.UUID) -> Event | None:

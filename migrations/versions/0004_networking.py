@@ -1,5 +1,5 @@
 """Networking: outbox posts and edits, event capacity and reminder horizon, names on answers, announcements,
-guided conversations and roles.
+guided conversations, roles and private chats.
 
 Revision ID: 0004
 Revises: 0003
@@ -86,11 +86,18 @@ def upgrade() -> None:
         sa.Column("granted_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("platform", "user_id", "role", name=op.f("pk_person_role")),
     )
+    op.create_table(
+        "private_chat",
+        sa.Column("platform", sa.String(length=16), nullable=False),
+        sa.Column("user_id", sa.Text(), nullable=False),
+        sa.Column("since", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("platform", "user_id", name=op.f("pk_private_chat")),
+    )
 
 
 def downgrade() -> None:
     """Drop the new tables and columns."""
-    for table in ("person_role", "conversation", "announcement_channel"):
+    for table in ("private_chat", "person_role", "conversation", "announcement_channel"):
         op.drop_table(table)
     op.drop_index("ix_announcement_due", table_name="announcement")
     op.drop_table("announcement")

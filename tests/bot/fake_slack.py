@@ -91,6 +91,13 @@ class FakeSlack:
         if self._runner is not None:
             await self._runner.cleanup()
 
+    async def __aenter__(self) -> FakeSlack:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
     def fail_next(self, method: str, status: int, *, count: int = 1, skip: int = 0, error: str = "",
                   retry_after: float | None = None) -> None:
         """Answer ``count`` calls of ``method``, after ``skip`` normal ones, with ``status`` (429 with

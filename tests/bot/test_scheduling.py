@@ -13,11 +13,12 @@ from collections.abc import AsyncIterator
 import pytest
 import pytest_asyncio
 from aiohttp import web
+from apscheduler.events import EVENT_JOB_MAX_INSTANCES
 from sqlalchemy import select
 
 from bot.console import ConsoleChat
 from bot.platforms import ConsoleOutbox, serve
-from bot.scheduling import Sweep, Swept, sweeping
+from bot.scheduling import SKIPPED, Sweep, Swept, sweeping
 from bot.sending import OutboxSender
 from directory.db import create_engine, session_factory
 from handlers.context import Context
@@ -157,6 +158,28 @@ async def test_the_scheduler_job_runs_the_sweep_until_the_block_ends(sessions: S
     await asyncio.sleep(0)
     assert not scheduler.running
     assert telegram.texts() == ["Bonjour"]
+
+
+async def test_a_tick_skipped_while_a_long_pass_runs_is_no_warning(
+    sessions: Sessions, caplog: pytest.LogCaptureFixture
+) -> None:
+    started, release, skipped = asyncio.Event(), asyncio.Event(), asyncio.Event()
+
+    async def slow(_context: Context, _now: dt.datetime) -> int:
+        started.set()
+        await release.wait()
+        return 0
+
+    caplog.set_level(logging.DEBUG, logger="apscheduler")
+    sweep = to_sweep(to_context(sessions, Clock(T0)), FakeOutbox(), slow)
+    async with sweeping(sweep, every=0.01) as scheduler:
+        scheduler.add_listener(lambda _event: skipped.set(), EVENT_JOB_MAX_INSTANCES)
+        await asyncio.wait_for(started.wait(), timeout=10)
+        await asyncio.wait_for(skipped.wait(), timeout=10)
+        release.set()
+    said = [record for record in caplog.records if SKIPPED in record.getMessage()]
+    assert said and {record.levelno for record in said} == {logging.DEBUG}
+    assert not [record for record in caplog.records if record.levelno >= logging.WARNING]
 
 
 class Adapter:

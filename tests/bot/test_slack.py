@@ -20,17 +20,14 @@ from aiohttp import web
 
 from bot.settings import Settings
 from bot.slack import SlackAdapter, SlackStartError, to_incoming, to_plain_text
-from bot.wiring import build
 from directory.models import Organization, Service
 from handlers.context import Context
 from handlers.messages import Attachment, Button, Card, ChatRef, Incoming, Reply
+from tests.bot.adapter_setup import SLACK_BOT_TOKEN, SLACK_SECRET, Sleeps, slack_settings, started
 from tests.bot.fake_slack import BOT_USER_ID, CHANNEL, Call, FakeSlack, command, event, press
 
 module_loop = pytest.mark.asyncio(loop_scope="module")
 
-BOT_TOKEN = "xoxb-1000000001-2000000002-passerelleTEST"
-APP_TOKEN = "xapp-1-A0PASSERELLE-3000000003-abcdef"
-SECRET = "e3b0c44298fc1c149afbf4c8996fb924"
 HOSTILE = "<!channel> & <b>x</b> @everyone"
 HOSTILE_ESCAPED = "&lt;!channel&gt; &amp; &lt;b&gt;x&lt;/b&gt; @everyone"
 QUESTION = "banque alimentaire jonquiere"
@@ -39,77 +36,48 @@ FORM = "application/x-www-form-urlencoded"
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def context(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Context]:
-    """The sample directory on SQLite, plus one organization whose name tries to ping everyone."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('slack')}/passerelle.db"
-    running = await build(Settings(database_url=url), say=lambda _message: None)
+async def context(context: Context) -> Context:
+    """The sample directory (``tests/conftest.py``), plus one organization whose name tries to ping everyone."""
     organization, service = uuid.uuid4(), uuid.uuid4()
-    async with running.context.sessions() as session:
+    async with context.sessions() as session:
         session.add(Organization(id=organization, name=HOSTILE, description="Frigo zorglub"))
         session.add(Service(id=service, organization_id=organization, name=HOSTILE,
                             description="Frigo zorglub"))
         await session.commit()
-    await running.context.search.refresh(running.context.sessions, [service])
-    try:
-        yield running.context
-    finally:
-        await running.close()
+    await context.search.refresh(context.sessions, [service])
+    return context
 
 
 @pytest_asyncio.fixture(loop_scope="module")
 async def fake() -> AsyncIterator[FakeSlack]:
-    slack = FakeSlack()
-    await slack.start()
-    try:
+    async with FakeSlack() as slack:
         yield slack
-    finally:
-        await slack.close()
-
-
-class Sleeps(list[float]):
-    """The injected sleep: records the delays instead of waiting."""
-
-    async def __call__(self, seconds: float) -> None:
-        self.append(seconds)
-
-
-def settings(fake: FakeSlack, *, socket_mode: bool = False) -> Settings:
-    return Settings(**{  # type: ignore[arg-type]
-        "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.api_url,
-        "SLACK_APP_TOKEN": APP_TOKEN if socket_mode else None,
-    })
 
 
 @pytest_asyncio.fixture(loop_scope="module")
 async def http(fake: FakeSlack, context: Context) -> AsyncIterator[tuple[SlackAdapter, str]]:
     """An adapter in HTTP mode, its route served on 127.0.0.1; the events URL."""
-    adapter = SlackAdapter(settings(fake), context, sleep=Sleeps())
-    await adapter.start()
-    app = web.Application()
-    app.add_routes(adapter.routes())
-    runner = web.AppRunner(app)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    host, port = runner.addresses[0][:2]
-    try:
-        yield adapter, f"http://{host}:{port}/slack/events"
-    finally:
-        await adapter.stop()
-        await runner.cleanup()
+    async with started(SlackAdapter(slack_settings(fake), context, sleep=Sleeps())) as adapter:
+        app = web.Application()
+        app.add_routes(adapter.routes())
+        runner = web.AppRunner(app)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", 0).start()
+        host, port = runner.addresses[0][:2]
+        try:
+            yield adapter, f"http://{host}:{port}/slack/events"
+        finally:
+            await runner.cleanup()
 
 
 @pytest_asyncio.fixture(loop_scope="module")
 async def socket(fake: FakeSlack, context: Context) -> AsyncIterator[SlackAdapter]:
     """An adapter connected to the fake Socket Mode endpoint."""
-    adapter = SlackAdapter(settings(fake, socket_mode=True), context, sleep=Sleeps())
-    await adapter.start()
-    try:
+    async with started(SlackAdapter(slack_settings(fake, socket_mode=True), context, sleep=Sleeps())) as adapter:
         yield adapter
-    finally:
-        await adapter.stop()
 
 
-def signed(body: str, secret: str = SECRET, content_type: str = FORM) -> dict[str, str]:
+def signed(body: str, secret: str = SLACK_SECRET, content_type: str = FORM) -> dict[str, str]:
     """Headers signing ``body`` as Slack does (``v0`` HMAC-SHA256 of the timestamp and the body)."""
     timestamp = str(int(time.time()))
     digest = hmac.new(secret.encode(), f"v0:{timestamp}:{body}".encode(), hashlib.sha256).hexdigest()
@@ -119,11 +87,11 @@ def signed(body: str, secret: str = SECRET, content_type: str = FORM) -> dict[st
 
 async def post(url: str, body: str, headers: dict[str, str]) -> tuple[int, float]:
     """POST ``body``; the status and how long the answer took."""
-    started = time.monotonic()
+    sent_at = time.monotonic()
     async with aiohttp.ClientSession() as session:
         async with session.post(url, data=body.encode(), headers=headers) as response:
             await response.read()
-            return response.status, time.monotonic() - started
+            return response.status, time.monotonic() - sent_at
 
 
 def section_texts(call: Call) -> str:
@@ -145,7 +113,7 @@ async def test_http_slash_command_is_acknowledged_at_once_then_answered_and_page
     assert (status, seconds < 3, fake.delivered()) == (200, True, [])  # acknowledged before posting
     held.set()
     [first] = await fake.wait_delivered(1)
-    assert first.token == BOT_TOKEN and first.args["channel"] == CHANNEL and "thread_ts" not in first.args
+    assert first.token == SLACK_BOT_TOKEN and first.args["channel"] == CHANNEL and "thread_ts" not in first.args
     assert first.args["text"].startswith("Résultats 1 à 3 sur 4 pour « banque alimentaire jonquiere »")
     assert section_texts(first).startswith("Résultats 1 à 3 sur 4")
     assert "*Coordination du dépannage alimentaire*" in section_texts(first)
@@ -256,7 +224,7 @@ async def test_an_unreachable_slack_is_retried_then_the_message_kept(context: Co
         kept.append((chat, reply, error))
 
     unreachable = Settings(**{  # type: ignore[arg-type]
-        "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_BOT_TOKEN": SLACK_BOT_TOKEN, "SLACK_SIGNING_SECRET": SLACK_SECRET,
         "SLACK_API_URL": "http://127.0.0.1:9/api/",
     })
     sleeps = Sleeps()
@@ -332,17 +300,17 @@ async def test_bad_credentials_stop_the_start_with_the_variable_named(
     fake: FakeSlack, context: Context
 ) -> None:
     fake.fail_next("auth.test", 200, error="invalid_auth")
-    adapter = SlackAdapter(settings(fake), context)
+    adapter = SlackAdapter(slack_settings(fake), context)
     with pytest.raises(SlackStartError, match="SLACK_BOT_TOKEN : invalid_auth"):
         await adapter.start()
     assert adapter.client.session is None
-    adapter = SlackAdapter(settings(fake, socket_mode=True), context)
+    adapter = SlackAdapter(slack_settings(fake, socket_mode=True), context)
     fake.fail_next("apps.connections.open", 200, error="invalid_auth")
     with pytest.raises(SlackStartError, match="SLACK_APP_TOKEN : invalid_auth"):
         await adapter.start()
     assert adapter.client.session is None
     with pytest.raises(ValueError, match="SLACK_SIGNING_SECRET"):
-        SlackAdapter(settings(fake).model_copy(update={"slack_signing_secret": None}), context)
+        SlackAdapter(slack_settings(fake).model_copy(update={"slack_signing_secret": None}), context)
 
 
 def test_incoming_from_commands_mentions_messages_and_buttons() -> None:

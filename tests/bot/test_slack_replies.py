@@ -10,72 +10,30 @@ import pytest
 import pytest_asyncio
 
 from bot.delivery import RateLimited, Rejected, Unavailable
-from bot.settings import Settings
 from bot.slack import SlackAdapter, to_incoming, to_mentions
-from bot.wiring import build
 from handlers import router
 from handlers.context import Context
 from handlers.messages import Button, Card, ChatRef, Incoming, Reply
+from tests.bot.adapter_setup import Sleeps, answering, slack_settings, started
 from tests.bot.fake_slack import BOT_USER_ID, CHANNEL, FakeSlack, command, event, press
 
-BOT_TOKEN = "xoxb-1000000001-2000000002-passerelleTEST"
-APP_TOKEN = "xapp-1-A0PASSERELLE-3000000003-abcdef"
-SECRET = "e3b0c44298fc1c149afbf4c8996fb924"
 HERE = ChatRef("slack", CHANNEL)
 RSVP = (Button("J'y serai", "rsvp:1:oui"), Button("Je ne peux pas", "rsvp:1:non"))
 
 module_loop = pytest.mark.asyncio(loop_scope="module")
 
 
-class Sleeps(list[float]):
-    """The injected sleep: records the delays instead of waiting."""
-
-    async def __call__(self, seconds: float) -> None:
-        self.append(seconds)
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def context(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Context]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('slack-replies')}/passerelle.db"
-    running = await build(Settings(database_url=url), say=lambda _message: None)
-    try:
-        yield running.context
-    finally:
-        await running.close()
-
-
 @pytest_asyncio.fixture(loop_scope="module")
 async def fake() -> AsyncIterator[FakeSlack]:
-    slack = FakeSlack()
-    await slack.start()
-    try:
+    async with FakeSlack() as slack:
         yield slack
-    finally:
-        await slack.close()
 
 
 @pytest_asyncio.fixture(loop_scope="module")
 async def slack(fake: FakeSlack, context: Context) -> AsyncIterator[SlackAdapter]:
-    """An adapter on the fake Socket Mode endpoint."""
-    values: dict[str, Any] = {
-        "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.api_url,
-        "SLACK_APP_TOKEN": APP_TOKEN,
-    }
-    adapter = SlackAdapter(Settings(**values), context, sleep=Sleeps())
-    await adapter.start()
-    try:
+    """An adapter on the fake Socket Mode endpoint, on the sample directory (``tests/conftest.py``)."""
+    async with started(SlackAdapter(slack_settings(fake, socket_mode=True), context, sleep=Sleeps())) as adapter:
         yield adapter
-    finally:
-        await adapter.stop()
-
-
-def answering(*replies: Reply) -> router.Handler:
-    """A conversation that answers every command or button with ``replies``."""
-
-    async def handler(_incoming: Incoming, _context: Context) -> list[Reply]:
-        return list(replies)
-
-    return handler
 
 
 def posted(fake: FakeSlack, method: str) -> list[dict[str, Any]]:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -19,24 +19,17 @@ from bot.settings import Settings
 from bot.telegram import SECRET_HEADER, TelegramAdapter, to_file_url, to_incoming
 from bot.telegram_render import LIMIT, units
 from bot.telegram_sender import to_failure
-from bot.wiring import Running, build
+from bot.wiring import Running
 from directory.models import Organization
 from handlers.messages import Attachment, Button, Card, ChatRef, Field, Reply
+from scheduler.event_store import EventDraft, create_event
+from tests.bot.adapter_setup import TELEGRAM_TOKEN, Sleeps, built_bot, telegram, telegram_settings
 from tests.bot.fake_telegram import Call, FakeTelegram, callback_update, message_update, user
 
-TOKEN = "123456789:AAF-fake_token_for_passerelle_tests_0123"
 WEBHOOK = "https://passerelle.example.org/telegram"
 SECRET = "s3cret-token_for-the-webhook"
 HARMFUL = "<!channel> & <b>x</b> @everyone"
 PRIVATE = ChatRef("telegram", "4242")
-
-
-class Sleeps(list[float]):
-    """A ``sleep`` that records how long it was asked to wait and returns at once."""
-
-    async def __call__(self, seconds: float) -> None:
-        self.append(seconds)
-
 
 module_loop = pytest.mark.asyncio(loop_scope="module")
 
@@ -44,40 +37,14 @@ module_loop = pytest.mark.asyncio(loop_scope="module")
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def running(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Running]:
     """One bot built on a fresh SQLite database with the sample directory, shared by the tests."""
-    folder = tmp_path_factory.mktemp("telegram")
-    built = await build(Settings(database_url=f"sqlite:///{folder}/t.db"), say=lambda _message: None)
-    try:
+    async with built_bot(tmp_path_factory.mktemp("telegram")) as built:
         yield built
-    finally:
-        await built.close()
 
 
 @pytest_asyncio.fixture(loop_scope="module")
 async def fake() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram(TOKEN) as server:
+    async with FakeTelegram(TELEGRAM_TOKEN) as server:
         yield server
-
-
-def settings(fake: FakeTelegram, **extra: Any) -> Settings:
-    """Settings for a bot on ``fake``, polling unless a webhook is given."""
-    values: dict[str, Any] = {
-        "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": fake.url,
-        "TELEGRAM_WEBHOOK_URL": None, "TELEGRAM_WEBHOOK_SECRET": None,
-    }
-    return Settings(**values | extra)
-
-
-@asynccontextmanager
-async def telegram(
-    config: Settings, built: Running, sleeps: Sleeps | None = None
-) -> AsyncIterator[TelegramAdapter]:
-    """A started adapter; leaving the block stops it once the updates under way are handled."""
-    adapter = TelegramAdapter(config, built.context, sleep=sleeps if sleeps is not None else Sleeps())
-    await adapter.start()
-    try:
-        yield adapter
-    finally:
-        await adapter.stop()
 
 
 async def healthz(_request: web.Request) -> web.Response:
@@ -93,7 +60,7 @@ def keyboard(call: Call) -> list[list[dict[str, str]]] | None:
 
 @module_loop
 async def test_question_in_a_private_chat_and_more_results(fake: FakeTelegram, running: Running) -> None:
-    async with telegram(settings(fake), running):
+    async with telegram(telegram_settings(fake), running):
         fake.push(message_update("/qui banque alimentaire jonquiere"))
         [first] = await fake.wait_for("sendMessage")
         assert first.params["parse_mode"] == "HTML" and first.params["chat_id"] == "4242"
@@ -116,7 +83,7 @@ async def test_question_in_a_private_chat_and_more_results(fake: FakeTelegram, r
 
 @module_loop
 async def test_free_text_english_and_deep_link(fake: FakeTelegram, running: Running) -> None:
-    async with telegram(settings(fake), running):
+    async with telegram(telegram_settings(fake), running):
         fake.push(message_update("banque alimentaire jonquiere"))
         await fake.wait_for("sendMessage")
         fake.push(message_update("/start from-site", sender=user(language_code="en-US")))
@@ -128,7 +95,7 @@ async def test_free_text_english_and_deep_link(fake: FakeTelegram, running: Runn
 
 @module_loop
 async def test_setmycommands_in_french_and_english(fake: FakeTelegram, running: Running) -> None:
-    async with telegram(settings(fake), running):
+    async with telegram(telegram_settings(fake), running):
         pass
     french, english = fake.calls_of("setMyCommands")
     assert "language_code" not in french.params and english.params["language_code"] == "en"
@@ -146,9 +113,37 @@ async def test_setmycommands_in_french_and_english(fake: FakeTelegram, running: 
 
 
 @module_loop
+async def test_a_group_answer_opens_the_private_chat_until_the_person_starts_the_bot(
+    fake: FakeTelegram, running: Running
+) -> None:
+    now = dt.datetime.now(dt.UTC)
+    draft = EventDraft("5 à 7 du réseau", "5-à-7", now + dt.timedelta(days=30), "America/Toronto", "Bar Le Zinc")
+    async with running.context.sessions.begin() as session:
+        event = await create_event(session, draft, "telegram:1", now)
+    group: dict[str, Any] = {"chat_id": -100123, "chat_type": "supergroup", "sender": user(6161)}
+    async with telegram(telegram_settings(fake), running):
+        fake.push(callback_update(f"rsvp:y:{event.id.hex}", **group))
+        await fake.wait_for("answerCallbackQuery")
+        fake.push(message_update(f"/start evt_{event.id.hex}", chat_id=6161, sender=user(6161)))
+        await fake.wait_for("sendMessage", 2)
+        fake.push(callback_update(f"rsvp:m:{event.id.hex}", **group))
+        await fake.wait_for("answerCallbackQuery", 2)
+    first, second = (call.params for call in fake.calls_of("answerCallbackQuery"))
+    assert first == {
+        "callback_query_id": "query-1", "url": f"https://t.me/passerelle_bot?start=evt_{event.id.hex}",
+        "text": "C'est noté : vous y serez. Touchez « Démarrer » pour recevoir les rappels en privé.",
+    }
+    assert second == {"callback_query_id": "query-1", "text": "C'est noté : peut-être."}
+    intro, shown = fake.calls_of("sendMessage")  # nothing written in the group
+    assert intro.params["chat_id"] == shown.params["chat_id"] == "6161"
+    assert intro.params["text"].startswith("Vous recevrez ici les rappels")
+    assert shown.params["text"].startswith("<b>5 à 7 du réseau</b>") and "1 y sera" in shown.params["text"]
+
+
+@module_loop
 async def test_groups_answer_commands_and_mentions_only(fake: FakeTelegram, running: Running) -> None:
     group: dict[str, Any] = {"chat_id": -100123, "chat_type": "supergroup"}
-    async with telegram(settings(fake), running):
+    async with telegram(telegram_settings(fake), running):
         fake.push(message_update("quelqu'un connaît une banque alimentaire?", **group))
         fake.push(message_update("/aide@autre_bot", **group))
         fake.push(message_update("@Passerelle_bot banque alimentaire jonquiere", thread_id=7, **group))
@@ -167,7 +162,7 @@ async def test_groups_answer_commands_and_mentions_only(fake: FakeTelegram, runn
 
 @module_loop
 async def test_webhook_checks_the_secret(fake: FakeTelegram, running: Running) -> None:
-    config = settings(fake, TELEGRAM_WEBHOOK_URL=WEBHOOK, TELEGRAM_WEBHOOK_SECRET=SECRET)
+    config = telegram_settings(fake, TELEGRAM_WEBHOOK_URL=WEBHOOK, TELEGRAM_WEBHOOK_SECRET=SECRET)
     async with telegram(config, running) as adapter:
         [hook] = fake.calls_of("setWebhook")
         assert hook.params["url"] == WEBHOOK and hook.params["secret_token"] == SECRET
@@ -194,7 +189,7 @@ async def test_webhook_checks_the_secret(fake: FakeTelegram, running: Running) -
 @module_loop
 async def test_commands_not_registered_do_not_stop_the_bot(fake: FakeTelegram, running: Running) -> None:
     fake.fail("setMyCommands", 500, times=2)
-    async with telegram(settings(fake), running):
+    async with telegram(telegram_settings(fake), running):
         fake.push(message_update("/aide"))
         await fake.wait_for("sendMessage")
     assert [call.status for call in fake.calls_of("setMyCommands")] == [500, 500]
@@ -204,7 +199,7 @@ async def test_commands_not_registered_do_not_stop_the_bot(fake: FakeTelegram, r
 async def test_rate_limit_waits_retry_after_then_delivers_once(fake: FakeTelegram, running: Running) -> None:
     sleeps = Sleeps()
     fake.fail("sendMessage", 429, retry_after=3)
-    async with telegram(settings(fake), running, sleeps):
+    async with telegram(telegram_settings(fake), running, sleeps):
         fake.push(message_update("/aide"))
         await fake.wait_for("sendMessage", 2)
     assert [call.status for call in fake.calls_of("sendMessage")] == [429, 200]
@@ -215,7 +210,7 @@ async def test_rate_limit_waits_retry_after_then_delivers_once(fake: FakeTelegra
 async def test_server_errors_are_retried_with_backoff(fake: FakeTelegram, running: Running) -> None:
     sleeps = Sleeps()
     fake.fail("sendMessage", 500, times=2)
-    async with telegram(settings(fake), running, sleeps):
+    async with telegram(telegram_settings(fake), running, sleeps):
         fake.push(message_update("/aide"))
         await fake.wait_for("sendMessage", 3)
     assert [call.status for call in fake.calls_of("sendMessage")] == [500, 500, 200]
@@ -228,7 +223,7 @@ async def test_a_refused_message_is_not_retried_and_the_bot_goes_on(
 ) -> None:
     sleeps = Sleeps()
     fake.fail("sendMessage", 403)
-    async with telegram(settings(fake), running, sleeps):
+    async with telegram(telegram_settings(fake), running, sleeps):
         fake.push(message_update("/aide"))
         await fake.wait_for("sendMessage")
         fake.push(message_update("/org transit"))
@@ -245,7 +240,7 @@ async def test_directory_text_is_escaped(fake: FakeTelegram, running: Running) -
         f"**Fiche** [site](https://example.org/?a=1&b=\"<x>) {HARMFUL}",
         cards=(Card(HARMFUL, HARMFUL, (HARMFUL,), (Field(HARMFUL, HARMFUL),), HARMFUL),),
     )
-    async with telegram(settings(fake), running) as adapter:
+    async with telegram(telegram_settings(fake), running) as adapter:
         fake.push(message_update(f"/org {HARMFUL}"))
         await fake.wait_for("sendMessage")
         assert await adapter.outbox.send(PRIVATE, reply)
@@ -267,7 +262,7 @@ async def test_long_answer_is_split_with_the_keyboard_last(fake: FakeTelegram, r
     reply = Reply("**Résultats**", cards, (Button("Plus de résultats", "qui:10:x"),))
     sleeps = Sleeps()
     fake.fail("sendMessage", 500, after=1)
-    async with telegram(settings(fake), running, sleeps) as adapter:
+    async with telegram(telegram_settings(fake), running, sleeps) as adapter:
         assert await adapter.outbox.send(PRIVATE, reply)
     calls = fake.calls_of("sendMessage")
     assert [call.status for call in calls] == [200, 500, 200] and len(sleeps) == 1
@@ -284,7 +279,7 @@ async def test_long_answer_is_split_with_the_keyboard_last(fake: FakeTelegram, r
 async def test_attachments_are_sent_as_documents(fake: FakeTelegram, running: Running) -> None:
     invitation = Attachment("5-a-7.ics", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text/calendar")
     reply = Reply("**5 à 7** du réseau", buttons=(Button("J'y serai", "rsvp:1"),), attachments=(invitation,))
-    async with telegram(settings(fake), running) as adapter:
+    async with telegram(telegram_settings(fake), running) as adapter:
         assert await adapter.outbox.send(ChatRef("telegram", "-100123", "9"), reply)
     [message] = fake.calls_of("sendMessage")
     [document] = fake.calls_of("sendDocument")
@@ -329,7 +324,7 @@ def test_errors_map_to_delivery_failures(monkeypatch: pytest.MonkeyPatch) -> Non
 
 @pytest.mark.parametrize(("values", "named"), [
     ({"TELEGRAM_BOT_TOKEN": None}, "TELEGRAM_BOT_TOKEN"),
-    ({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_WEBHOOK_URL": WEBHOOK, "TELEGRAM_WEBHOOK_SECRET": None},
+    ({"TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN, "TELEGRAM_WEBHOOK_URL": WEBHOOK, "TELEGRAM_WEBHOOK_SECRET": None},
      "TELEGRAM_WEBHOOK_SECRET"),
 ])
 def test_a_token_and_a_webhook_secret_are_required(values: dict[str, Any], named: str) -> None:

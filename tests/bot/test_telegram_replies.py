@@ -4,7 +4,6 @@ python-telegram-bot against the fake Bot API on 127.0.0.1."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -12,13 +11,12 @@ import pytest_asyncio
 from telegram import Update
 
 from bot.delivery import RateLimited, Rejected, Unavailable
-from bot.settings import Settings
-from bot.telegram import TelegramAdapter, to_button_incoming, to_incoming, to_notice
+from bot.telegram import to_button_incoming, to_incoming, to_notice
 from bot.telegram_render import LIMIT, units
-from bot.wiring import Running, build
+from bot.wiring import Running
 from handlers import router
-from handlers.context import Context
 from handlers.messages import Button, Card, ChatRef, Incoming, Reply
+from tests.bot.adapter_setup import TELEGRAM_TOKEN, Sleeps, answering, built_bot, telegram, telegram_settings
 from tests.bot.fake_telegram import (
     NOT_STARTED,
     FakeTelegram,
@@ -28,7 +26,6 @@ from tests.bot.fake_telegram import (
     user,
 )
 
-TOKEN = "123456789:AAF-fake_token_for_passerelle_tests_0123"
 GROUP: dict[str, Any] = {"chat_id": -100123, "chat_type": "supergroup"}
 GROUP_CHAT = ChatRef("telegram", "-100123")
 RSVP = (Button("J'y serai", "rsvp:1:oui"), Button("Je ne peux pas", "rsvp:1:non"))
@@ -36,58 +33,23 @@ RSVP = (Button("J'y serai", "rsvp:1:oui"), Button("Je ne peux pas", "rsvp:1:non"
 module_loop = pytest.mark.asyncio(loop_scope="module")
 
 
-class Sleeps(list[float]):
-    """A ``sleep`` that records how long it was asked to wait and returns at once."""
-
-    async def __call__(self, seconds: float) -> None:
-        self.append(seconds)
-
-
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def running(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Running]:
-    folder = tmp_path_factory.mktemp("telegram-replies")
-    built = await build(Settings(database_url=f"sqlite:///{folder}/t.db"), say=lambda _message: None)
-    try:
+    async with built_bot(tmp_path_factory.mktemp("telegram-replies")) as built:
         yield built
-    finally:
-        await built.close()
 
 
 @pytest_asyncio.fixture(loop_scope="module")
 async def fake() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram(TOKEN, require_start=True) as server:
+    async with FakeTelegram(TELEGRAM_TOKEN, require_start=True) as server:
         yield server
-
-
-@asynccontextmanager
-async def telegram(fake: FakeTelegram, built: Running) -> AsyncIterator[TelegramAdapter]:
-    values: dict[str, Any] = {
-        "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": fake.url,
-        "TELEGRAM_WEBHOOK_URL": None, "TELEGRAM_WEBHOOK_SECRET": None,
-    }
-    config = Settings(**values)
-    adapter = TelegramAdapter(config, built.context, sleep=Sleeps())
-    await adapter.start()
-    try:
-        yield adapter
-    finally:
-        await adapter.stop()
-
-
-def answering(*replies: Reply) -> router.Handler:
-    """A conversation that answers every message or button with ``replies``."""
-
-    async def handler(_incoming: Incoming, _context: Context) -> list[Reply]:
-        return list(replies)
-
-    return handler
 
 
 @module_loop
 async def test_post_returns_the_first_message_id_and_edit_replaces_text_and_buttons(
     fake: FakeTelegram, running: Running
 ) -> None:
-    async with telegram(fake, running) as adapter:
+    async with telegram(telegram_settings(fake), running) as adapter:
         ref = await adapter.sender.post(GROUP_CHAT, Reply("**5 à 7** — 0 oui", buttons=RSVP))
         assert ref is not None and ref.isdigit()
         await adapter.sender.edit(GROUP_CHAT, ref, Reply("**5 à 7** — 1 oui", buttons=RSVP[:1]))
@@ -112,7 +74,7 @@ async def test_a_long_post_gives_its_first_id_even_after_a_retry_and_an_edit_kee
     cards = tuple(Card(f"Service {n}", lines=("é" * 480,)) for n in range(10))
     reply = Reply("**Résultats**", cards, RSVP)
     fake.fail("sendMessage", 502, after=1)
-    async with telegram(fake, running) as adapter:
+    async with telegram(telegram_settings(fake), running) as adapter:
         with pytest.raises(Unavailable):
             await adapter.sender.post(GROUP_CHAT, reply)
         ref = await adapter.sender.post(GROUP_CHAT, reply)
@@ -127,7 +89,7 @@ async def test_a_long_post_gives_its_first_id_even_after_a_retry_and_an_edit_kee
 
 @module_loop
 async def test_edits_raise_the_delivery_failures(fake: FakeTelegram, running: Running) -> None:
-    async with telegram(fake, running) as adapter:
+    async with telegram(telegram_settings(fake), running) as adapter:
         ref = await adapter.sender.post(GROUP_CHAT, Reply("Annonce")) or ""
         fake.fail("editMessageText", 429, retry_after=7)
         with pytest.raises(RateLimited) as limited:
@@ -145,7 +107,7 @@ async def test_a_private_message_to_someone_who_never_started_the_bot_is_refused
     fake: FakeTelegram, running: Running
 ) -> None:
     stranger = ChatRef("telegram", "5151")
-    async with telegram(fake, running) as adapter:
+    async with telegram(telegram_settings(fake), running) as adapter:
         with pytest.raises(Rejected, match="can't initiate conversation"):
             await adapter.sender.post(stranger, Reply("Rappel : 5 à 7 demain"))
         assert await adapter.outbox.send(stranger, Reply("Rappel : 5 à 7 demain")) is False
@@ -163,7 +125,7 @@ async def test_a_button_notice_is_the_pop_up_of_the_press(
 ) -> None:
     monkeypatch.setitem(router.BUTTONS, "essai:", answering(
         Reply("Réponse **notée** : vous y serez.", notice=True), Reply("Il reste 3 places.")))
-    async with telegram(fake, running):
+    async with telegram(telegram_settings(fake), running):
         fake.push(callback_update("essai:oui", **GROUP))
         await fake.wait_for("sendMessage")
     [answer] = fake.calls_of("answerCallbackQuery")
@@ -180,7 +142,7 @@ async def test_a_long_notice_is_a_message_and_the_press_is_still_answered_once(
     long_notice = Reply("Votre réponse est notée. " * 10, notice=True)
     monkeypatch.setitem(router.BUTTONS, "essai:", answering(long_notice))
     monkeypatch.setitem(router.COMMANDS, "essai", answering(Reply("Fait.", notice=True)))
-    async with telegram(fake, running):
+    async with telegram(telegram_settings(fake), running):
         fake.push(callback_update("essai:oui", **GROUP))
         await fake.wait_for("sendMessage")
         fake.push(callback_update("rien:du:tout", **GROUP))
@@ -201,7 +163,7 @@ async def test_a_question_in_a_group_forces_a_reply_to_the_person(
     monkeypatch.setitem(router.COMMANDS, "essai", answering(
         Reply("Quel est le **titre** de l'événement ?", asks=True),
         Reply("Ou choisissez :", buttons=RSVP, asks=True)))
-    async with telegram(fake, running):
+    async with telegram(telegram_settings(fake), running):
         fake.push(message_update("/essai", message_id=321, **GROUP))
         await fake.wait_for("sendMessage", 2)
         fake.push(message_update("/essai", message_id=322))

@@ -5,6 +5,8 @@ bad input answered in French; then posted by the producer against a fixed clock.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -16,7 +18,7 @@ from handlers.context import Context
 from handlers.messages import ChatRef, Incoming, Reply
 from handlers.payloads import to_reply
 from handlers.router import dispatch, split_command
-from scheduler.announcements import Announcement
+from scheduler.announcements import ACTIVE, Announcement
 from scheduler.outbox import OutboxMessage
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -174,7 +176,7 @@ async def test_slack_channel_with_thread_in_english(context: Context) -> None:
         ("/annonce n'importe quoi ici", "Je ne trouve pas la date ou le rythme au début du message."),
         ("/annonce le 31 février 9h | x", "31"),
         ("/annonce chaque mois le 31 à 9 h | x", "Tous les mois n'ont pas de 31"),
-        ("/annonce pause", "Quelle annonce ? Donnez son identifiant, par exemple **/annonce pause 3f2a9c**"),
+        ("/annonce pause", "Quelle annonce ? Donnez son identifiant, par exemple **/annonce pause 3f2a9c1e**"),
         ("/annonce reprendre abcdef", "Aucune annonce en cours n'a l'identifiant « abcdef »"),
         ("/annonce demain 8h | " + "x" * 3001, "Annonce trop longue (3001 caractères) : 3000 au plus."),
     ],
@@ -194,3 +196,20 @@ async def test_an_edit_without_changes_explains_how(context: Context) -> None:
 
 async def test_stale_button_data(context: Context) -> None:
     assert (await press(context, "ann:ok:nonsense")).text == "Ce bouton n'est plus actif."
+
+
+async def test_an_id_is_eight_characters_and_its_beginning_will_do_unless_another_begins_alike(
+    context: Context,
+) -> None:
+    short_id = await created(context, "/annonce chaque lundi à 9 h | Bonne semaine")
+    assert re.fullmatch("[0-9a-f]{8}", short_id)
+    paused = await say(context, f"/annonce pause {short_id[:4].upper()}")
+    assert paused.text.startswith(f"L'annonce **{short_id}** est en pause.")
+    async with context.sessions.begin() as session:
+        session.add(Announcement(id=uuid.UUID(short_id[:4].ljust(32, "0")), text="Autre", zone="America/Toronto",
+                                 first_at=T0, status=ACTIVE, due_at=T0 + WEEK, created_by="local",
+                                 created_at=T0, updated_at=T0))
+    ambiguous = await say(context, f"/annonce reprendre {short_id[:4]}")
+    assert ambiguous.text.startswith(f"Plusieurs annonces commencent par « {short_id[:4]} » : donnez l'identifiant")
+    resumed = await say(context, f"/annonce reprendre {short_id}")
+    assert resumed.text.startswith(f"L'annonce **{short_id}** reprend")

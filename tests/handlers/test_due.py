@@ -7,6 +7,7 @@ import datetime as dt
 import uuid
 from collections.abc import AsyncIterator
 
+import pytest
 import pytest_asyncio
 from sqlalchemy import select, update
 
@@ -85,25 +86,32 @@ async def test_a_due_reminder_goes_to_every_channel_and_to_each_person_coming(se
     assert await sweep_at(sessions, due + HOUR) == 0
 
 
-async def test_reminders_fall_due_at_the_right_instants_across_the_november_change(sessions: Sessions) -> None:
-    starts = dt.datetime(2026, 11, 5, 17, 0, tzinfo=TORONTO)  # EST (UTC-5); the change is on November 1
-    await add_event(sessions, starts.astimezone(UTC), T0)
-    expected = [
-        (dt.datetime(2026, 10, 29, 21, 0, tzinfo=UTC), "dans 7 jours, jeudi 5 novembre, 17 h"),  # 17 h EDT
-        (dt.datetime(2026, 11, 4, 22, 0, tzinfo=UTC), "demain, jeudi 5 novembre, 17 h"),  # 17 h EST
-        (dt.datetime(2026, 11, 5, 20, 0, tzinfo=UTC), "dans 2 heures, jeudi 5 novembre, 17 h"),
-    ]
-    await assert_sent_at(sessions, expected)
-
-
-async def test_reminders_fall_due_at_the_right_instants_across_the_march_change(sessions: Sessions) -> None:
-    starts = dt.datetime(2027, 3, 18, 17, 0, tzinfo=TORONTO)  # EDT (UTC-4); the change is on March 14
-    await add_event(sessions, starts.astimezone(UTC), dt.datetime(2027, 3, 1, tzinfo=UTC))
-    expected = [
-        (dt.datetime(2027, 3, 11, 22, 0, tzinfo=UTC), "dans 7 jours, jeudi 18 mars, 17 h"),  # 17 h EST
-        (dt.datetime(2027, 3, 17, 21, 0, tzinfo=UTC), "demain, jeudi 18 mars, 17 h"),  # 17 h EDT
-        (dt.datetime(2027, 3, 18, 19, 0, tzinfo=UTC), "dans 2 heures, jeudi 18 mars, 17 h"),
-    ]
+@pytest.mark.parametrize(("starts", "created", "expected"), [
+    pytest.param(
+        # EST (UTC-5); the change is on November 1
+        dt.datetime(2026, 11, 5, 17, 0, tzinfo=TORONTO), T0,
+        [
+            (dt.datetime(2026, 10, 29, 21, 0, tzinfo=UTC), "dans 7 jours, jeudi 5 novembre, 17 h"),  # 17 h EDT
+            (dt.datetime(2026, 11, 4, 22, 0, tzinfo=UTC), "demain, jeudi 5 novembre, 17 h"),  # 17 h EST
+            (dt.datetime(2026, 11, 5, 20, 0, tzinfo=UTC), "dans 2 heures, jeudi 5 novembre, 17 h"),
+        ],
+        id="november",
+    ),
+    pytest.param(
+        # EDT (UTC-4); the change is on March 14
+        dt.datetime(2027, 3, 18, 17, 0, tzinfo=TORONTO), dt.datetime(2027, 3, 1, tzinfo=UTC),
+        [
+            (dt.datetime(2027, 3, 11, 22, 0, tzinfo=UTC), "dans 7 jours, jeudi 18 mars, 17 h"),  # 17 h EST
+            (dt.datetime(2027, 3, 17, 21, 0, tzinfo=UTC), "demain, jeudi 18 mars, 17 h"),  # 17 h EDT
+            (dt.datetime(2027, 3, 18, 19, 0, tzinfo=UTC), "dans 2 heures, jeudi 18 mars, 17 h"),
+        ],
+        id="march",
+    ),
+])
+async def test_reminders_fall_due_at_the_right_instants_across_a_clock_change(
+    sessions: Sessions, starts: dt.datetime, created: dt.datetime, expected: list[tuple[dt.datetime, str]]
+) -> None:
+    await add_event(sessions, starts.astimezone(UTC), created)
     await assert_sent_at(sessions, expected)
 
 

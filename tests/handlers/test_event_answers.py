@@ -12,7 +12,7 @@ from icalendar import Calendar
 from handlers.context import Context
 from handlers.markup import to_plain
 from handlers.messages import ChatRef, Reply
-from scheduler.event_store import find_event, short_id
+from scheduler.event_store import find_events, short_id
 from scheduler.events import Event
 from tests.handlers import events_chat
 from tests.handlers.events_chat import Clock, Person, button, make_coordinator, outbox, text_of
@@ -31,8 +31,7 @@ async def created(context: Context, organizer: Person, line: str) -> Event:
     number = re.search(r"\(n° ([0-9a-f]{8})\)", saved.text)
     assert number, saved.text
     async with context.sessions() as session:
-        event = await find_event(session, number[1])
-    assert event is not None
+        (event,) = await find_events(session, number[1])
     return event
 
 
@@ -71,22 +70,33 @@ async def test_answers_fill_the_places_then_the_waiting_list(context: Context, c
     ]
 
 
-async def test_a_telegram_group_press_offers_the_private_link(context: Context, clock: Clock) -> None:
+async def test_a_telegram_group_press_opens_the_private_chat_once(context: Context, clock: Clock) -> None:
     organizer = Person(GROUP, "5002")
     await make_coordinator(context, organizer)
     event = await created(context, organizer, "/evenement 5 à 7 ; vendredi prochain 17 h ; Bar")
+    link = START_LINK.format(payload=f"evt_{event.id.hex}")
+    presser = Person(GROUP, "5201")
     context.start_links["telegram"] = START_LINK
     try:
-        text = notice(await Person(GROUP, "5201").press(context, f"rsvp:y:{event.id.hex}"))
+        (first,) = await presser.press(context, f"rsvp:y:{event.id.hex}")
+        assert first.notice and first.opens == link
+        assert first.text == "C'est noté : vous y serez. Touchez « Démarrer » pour recevoir les rappels en privé."
+        (declined,) = await Person(GROUP, "5202").press(context, f"rsvp:n:{event.id.hex}")
+        assert declined.opens is None and declined.text == "C'est noté : vous ne pourrez pas."
+        private = Person(ChatRef("telegram", "5201"), "5201", private=True)
+        intro, shown = await private.say(context, f"/start evt_{event.id.hex}")
+        assert intro.text.startswith("Vous recevrez ici les rappels")
+        assert "1 y sera · 0 peut-être" in shown.text
+        assert shown.buttons[0].data == f"rsvp:y:{event.id.hex}"
+        (again,) = await presser.press(context, f"rsvp:m:{event.id.hex}")
+        assert (again.text, again.opens) == ("C'est noté : peut-être.", None)
+        context.private_chats.clear()  # another process, or a restart: the table remembers
+        assert (await presser.press(context, f"rsvp:y:{event.id.hex}"))[0].opens is None
+        assert ("telegram", "5201") in context.private_chats
+        (slack,) = await Person(ChatRef("slack", "C5"), "U5201").press(context, f"rsvp:y:{event.id.hex}")
+        assert slack.opens is None and slack.text == "C'est noté : vous y serez."
     finally:
         del context.start_links["telegram"]
-    link = START_LINK.format(payload=f"evt_{event.id.hex}")
-    assert text == f"C'est noté : vous y serez. Pour recevoir les rappels en privé : [écrivez-moi]({link})."
-    private = Person(ChatRef("telegram", "5201"), "5201", private=True)
-    intro, shown = await private.say(context, f"/start evt_{event.id.hex}")
-    assert intro.text.startswith("Vous recevrez ici les rappels")
-    assert "1 y sera · 0 peut-être" in shown.text
-    assert shown.buttons[0].data == f"rsvp:y:{event.id.hex}"
     assert (await private.say(context, "/start"))[0].text.startswith("**Passerelle**")
 
 
@@ -105,13 +115,23 @@ async def test_moving_and_cancelling_tell_everyone_once(context: Context, clock:
     assert bad.text.startswith("Le 31 novembre n'existe pas")
     ask = await organizer.one(context, f"/evenement modifier {number} le 9 décembre à 14 h")
     assert ask.text.splitlines()[1:3] == ["Avant : mardi 8 décembre, 13 h", "Après : mercredi 9 décembre, 14 h"]
-    (moved,) = await organizer.press(context, button(ask, "Confirmer"))
+    assert [b.label for b in ask.buttons] == ["Oui, le déplacer", "Non, ne rien changer"]
+    (moved,) = await organizer.press(context, button(ask, "Oui, le déplacer"))
     assert moved.text == "C'est déplacé : mercredi 9 décembre, 14 h. 3 personne(s) prévenue(s)."
-    assert (await organizer.press(context, button(ask, "Confirmer")))[0].text.startswith("Il n'y a rien à confirmer")
+    assert (await organizer.press(context, button(ask, "Oui, le déplacer")))[0].text.startswith(
+        "Il n'y a rien à confirmer")
     told = await outbox(context, chat_id="5301")
     assert len(told) == 1 and text_of(told[0]).startswith("**Portes ouvertes** est déplacé (c'était : mardi 8 décembre, 13 h).")
     ask = await organizer.one(context, f"/evenement annuler {number}")
-    (cancelled,) = await organizer.press(context, button(ask, "Confirmer"))
+    assert [b.label for b in ask.buttons] == ["Oui, l'annuler", "Non, le garder"]
+    (kept,) = await organizer.press(context, button(ask, "Non, le garder"))
+    assert kept.text == "D'accord : l'événement reste tel quel, rien n'a changé."
+    ask = await organizer.one(context, f"/evenement annuler {number}")
+    again = await organizer.one(context, "peut-être")
+    assert again.text == "Répondez **oui** pour le faire, ou **non** pour ne rien changer."
+    assert (await organizer.one(context, "non")).text == kept.text
+    ask = await organizer.one(context, f"/evenement annuler {number}")
+    (cancelled,) = await organizer.press(context, button(ask, "Oui, l'annuler"))
     assert cancelled.text == "C'est annulé : **Portes ouvertes**. 3 personne(s) prévenue(s)."
     assert [text_of(m) for m in await outbox(context, chat_id="5302")][-1] == (
         "**Portes ouvertes** (mercredi 9 décembre, 14 h) est annulé."

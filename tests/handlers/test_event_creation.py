@@ -36,11 +36,10 @@ async def test_guided_conversation_on_the_console(context: Context, clock: Clock
     assert (await chat.handle("le 5 decembre")).startswith("À quelle heure, « le 5 decembre » ?")
     assert (await chat.handle("17h")).startswith("Où ?")
     assert (await chat.handle("Café du Port, Jonquière")).startswith("Une description")
-    assert (await chat.handle("non")).startswith("Où l'annoncer ?")
-    summary = await chat.handle("ici")
-    assert summary.splitlines()[:6] == [
+    summary = await chat.handle("non")  # the console is a chat of its own: no "where to announce?"
+    assert summary.splitlines()[:7] == [
         "Vérifiez avant d'enregistrer :", "5 à 7 de Noël", "Type : 5-à-7", "Quand : samedi 5 décembre, 17 h",
-        "Lieu : Café du Port, Jonquière", "Rappels : J-7, J-1, H-2",
+        "Lieu : Café du Port, Jonquière", "Rappels : J-7, J-1, H-2", "Annoncé dans : cette conversation",
     ]
     assert summary.endswith("[1] Confirmer  [2] Annuler")
     saved = await chat.handle("1")
@@ -53,6 +52,41 @@ async def test_guided_conversation_on_the_console(context: Context, clock: Clock
     assert [label for label, _ in post.payload["buttons"]] == [
         "J'y serai", "Peut-être", "Je ne peux pas", "Ajouter à mon calendrier",
     ]
+
+
+async def test_one_message_on_the_console_is_announced_in_the_console(context: Context, clock: Clock) -> None:
+    chat = ConsoleChat(context, user_id="console-one")
+    summary = await chat.handle("/evenement Causerie ; le 4 décembre à 12 h ; Bibliothèque")
+    assert summary.startswith("Vérifiez avant d'enregistrer :") and "Annoncé dans : cette conversation" in summary
+    assert (await chat.handle("1")).startswith("C'est enregistré : Causerie (n° ")
+    event = await event_titled(context, "Causerie")
+    (post,) = await outbox(context, topic=f"event:{event.id}:announce")
+    assert (post.platform, post.chat_id) == ("console", "console")
+
+
+@pytest.mark.parametrize(("line", "title", "said"), [
+    ("/evenement Accueil ; lundi 23 novembre 10 h ; CLSC", "Accueil", "J-1, H-2 (trop tard pour J-7)"),
+    ("/evenement Café ; aujourd'hui 10 h ; CLSC", "Café", "aucun (trop tard pour J-7, J-1, H-2)"),
+    ("/evenement Suivi ; chaque lundi à 10 h ; CLSC", "Suivi",
+     "J-7, J-1, H-2 (trop tard pour J-7 la première fois)"),
+    ("/evenement Bilan ; le 18 décembre à 10 h ; CLSC", "Bilan", "J-7, J-1, H-2"),
+])
+async def test_the_reminders_already_past_are_said(
+    context: Context, clock: Clock, line: str, title: str, said: str
+) -> None:
+    organizer = Person(TELEGRAM_GROUP, "4210")
+    await make_coordinator(context, organizer)
+    summary = await organizer.one(context, line)
+    assert f"Rappels : {said}" in summary.text.splitlines()
+    (saved,) = await organizer.press(context, button(summary, "Confirmer"))
+    assert saved.text.endswith(f" ; rappels : {said}."), saved.text
+    event = await event_titled(context, title)
+    async with context.sessions() as session:
+        written = (await session.scalars(select(Reminder.offset).where(Reminder.event_id == event.id))).all()
+    if said.startswith("aucun"):
+        assert written == []
+    elif "(trop tard pour J-7)" in said:
+        assert sorted(written) == ["P1D", "PT2H"]
 
 
 async def test_telegram_group_bad_dates_are_refused_and_asked_again(context: Context, clock: Clock) -> None:

@@ -16,6 +16,7 @@ from handlers.event_form import (
     read_when,
     to_kind,
     to_offset_labels,
+    to_reminders_said,
 )
 from handlers.texts import texts_for
 from scheduler.dates import DateProblem
@@ -78,6 +79,20 @@ def test_reminder_offsets(text: str, offsets: str | None) -> None:
 
 def test_offsets_shown_back() -> None:
     assert to_offset_labels("P7D,P1D,PT2H,P2W") == "J-7, J-1, H-2, S-2"
+
+
+@pytest.mark.parametrize(("first", "recurring", "language", "said"), [
+    (dt.datetime(2026, 12, 4, 22, 0, tzinfo=dt.UTC), False, "fr", "J-7, J-1, H-2"),
+    (dt.datetime(2026, 11, 24, 22, 0, tzinfo=dt.UTC), False, "fr", "J-1, H-2 (trop tard pour J-7)"),
+    (dt.datetime(2026, 11, 21, 13, 0, tzinfo=dt.UTC), False, "fr", "H-2 (trop tard pour J-7, J-1)"),
+    (dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.UTC), False, "fr", "aucun (trop tard pour J-7, J-1, H-2)"),
+    (dt.datetime(2026, 11, 24, 22, 0, tzinfo=dt.UTC), True, "fr", "J-7, J-1, H-2 (trop tard pour J-7 la première fois)"),
+    (dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.UTC), False, "en", "none (too late for J-7, J-1, H-2)"),
+])
+def test_reminders_already_past_for_the_first_occurrence(
+    first: dt.datetime, recurring: bool, language: str, said: str
+) -> None:
+    assert to_reminders_said("P7D,P1D,PT2H", first, recurring, NOW, ZONE, texts_for(language)) == said
 
 
 def test_dates_rhythms_and_missing_times() -> None:

@@ -15,9 +15,9 @@ import pytest_asyncio
 from bot.settings import Settings
 from bot.wiring import build
 from handlers.context import Context
-from handlers.records import RecordCache
 from handlers.markup import to_spans
 from handlers.messages import CALLBACK_DATA_LIMIT, ChatRef, Incoming, Reply
+from handlers.records import RecordCache
 from handlers.router import COMMANDS, dispatch, split_command
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")

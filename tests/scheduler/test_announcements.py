@@ -18,6 +18,7 @@ from handlers.announcement_posting import enqueue_due
 from handlers.choices import ChoiceCache
 from handlers.payloads import to_reply
 from scheduler import announcements as store
+from scheduler.addresses import Channel
 from scheduler.announcements import (
     ACTIVE,
     CANCELLED,
@@ -25,7 +26,6 @@ from scheduler.announcements import (
     FINISHED,
     LATE_LIMIT,
     Announcement,
-    Channel,
     Schedule,
     plan_posting,
 )

@@ -8,20 +8,20 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from scheduler.addresses import Channel
 from scheduler.event_store import (
-    Channel,
     EventDraft,
     cancel_event,
     channels_of,
     create_event,
-    find_event,
+    find_events,
     next_start,
     reschedule_event,
     set_reminder_offsets,
-    short_id,
     upcoming,
 )
 from scheduler.events import CANCELLED, PENDING, SKIPPED, Event, Reminder
+from scheduler.short_ids import to_short_id
 
 T0 = dt.datetime(2026, 11, 20, 14, 0, tzinfo=dt.UTC)
 Sessions = async_sessionmaker[AsyncSession]
@@ -68,10 +68,9 @@ async def test_found_by_short_id_or_whole_id(sessions: Sessions) -> None:
     async with sessions.begin() as session:
         event = await create_event(session, draft(), "telegram:42", T0)
     async with sessions() as session:
-        assert (await find_event(session, short_id(event.id))).id == event.id  # type: ignore[union-attr]
-        assert (await find_event(session, str(event.id).upper())).id == event.id  # type: ignore[union-attr]
-        assert await find_event(session, "zzzzzzzz") is None
-        assert await find_event(session, short_id(event.id)[:5]) is None
+        assert [found.id for found in await find_events(session, to_short_id(event.id))] == [event.id]
+        assert [found.id for found in await find_events(session, str(event.id).upper())] == [event.id]
+        assert await find_events(session, "zzzzzzzz") == []
 
 
 async def test_upcoming_gives_the_next_occurrence_of_recurring_events(sessions: Sessions) -> None:

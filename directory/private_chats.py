@@ -1,0 +1,46 @@
+"""Who has a private conversation with the bot: people the bot may write to directly.
+
+On Telegram a bot cannot write first to a person who never wrote to it privately (the 403 "bot
+can't initiate conversation with a user"); a row here says the person did, and since when.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import String, Text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Mapped, mapped_column
+
+from directory.db import Base, UtcDateTime
+
+
+class PrivateChat(Base):
+    """A person of one platform who wrote to the bot privately, first at ``since``."""
+
+    __tablename__ = "private_chat"
+
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    user_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    since: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+async def has_private_chat(sessions: async_sessionmaker[AsyncSession], platform: str, user_id: str) -> bool:
+    """Whether the person ``user_id`` of ``platform`` ever wrote to the bot privately."""
+    async with sessions() as session:
+        return await session.get(PrivateChat, (platform, user_id)) is not None
+
+
+async def remember_private_chat(
+    sessions: async_sessionmaker[AsyncSession], platform: str, user_id: str, now: dt.datetime
+) -> bool:
+    """Record that the person writes to the bot privately; false when it was already known."""
+    try:
+        async with sessions.begin() as session:
+            if await session.get(PrivateChat, (platform, user_id)) is not None:
+                return False
+            session.add(PrivateChat(platform=platform, user_id=user_id, since=now))
+    except IntegrityError:  # recorded at the same moment by another process
+        return False
+    return True

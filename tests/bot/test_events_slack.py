@@ -1,0 +1,295 @@
+"""Events end to end on Slack: the real slack-bolt adapter in Socket Mode in a channel against the fake
+Slack, and the sweep run by hand on a fake clock. A coordinator creates a monthly 5-à-7 with the slash
+command or through the guided conversation (plain channel messages), people answer with the buttons
+(a waiting list, a promotion), reminders arrive on time and once, and the ``.ics`` parses back."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+import pytest_asyncio
+import recurring_ical_events
+from icalendar import Calendar
+from sqlalchemy import delete, select
+
+from bot.scheduling import Sweep, Swept
+from bot.sending import OutboxSender
+from bot.settings import Settings
+from bot.slack import SlackAdapter
+from bot.wiring import Running, build
+from directory.roles import COORDINATOR, PersonRole, grant
+from handlers.context import Context
+from scheduler.conversations import Conversation
+from scheduler.events import Event
+from scheduler.outbox import OutboxMessage
+from tests.bot.fake_outbox import TORONTO, Clock, no_sleep
+from tests.bot.fake_slack import CHANNEL, Call, FakeSlack, command, event, press
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+BOT_TOKEN = "xoxb-1000000001-2000000002-passerelleTEST"
+APP_TOKEN = "xapp-1-A0PASSERELLE-3000000003-abcdef"
+NOW = dt.datetime(2026, 11, 20, 14, 0, tzinfo=dt.UTC)  # Friday November 20th, 9 h in Québec
+FIRST = dt.datetime(2026, 12, 3, 17, 0, tzinfo=TORONTO)  # the first Thursday of December
+SECOND = dt.timedelta(seconds=1)
+ONE_MESSAGE = "5 à 7 du réseau ; chaque premier jeudi du mois à 17 h ; Café du Quai ; places 2"
+ANSWERS = ["J'y serai", "Peut-être", "Je ne peux pas", "Ajouter à mon calendrier"]
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone of the workspace."""
+
+    user_id: str
+    name: str
+
+
+MARIE = Person("U0MARIE", "marie.tremblay")  # the coordinator
+ANNE, LUC, JO = Person("U0ANNE", "anne.roy"), Person("U0LUC", "luc.gagnon"), Person("U0JO", "jo.simard")
+PAUL = Person("U0PAUL", "paul.cote")  # a member without a role
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def running(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Running]:
+    url = f"sqlite:///{tmp_path_factory.mktemp('events-slack')}/passerelle.db"
+    built = await build(Settings(database_url=url, timezone="America/Toronto", language="fr"),
+                        say=lambda _message: None)
+    try:
+        yield built
+    finally:
+        await built.close()
+
+
+@dataclass
+class Channel:
+    """A Slack channel with Passerelle in it: people type slash commands and messages and press buttons
+    through the fake Slack's Socket Mode, and the sweep runs at the fake clock's time."""
+
+    fake: FakeSlack
+    context: Context
+    clock: Clock
+    sweep: Sweep
+
+    async def command(self, person: Person, text: str) -> Call:
+        """``person`` types ``/evenement text``; the bot's one answer."""
+        body = command(self.fake, text, name="/evenement")
+        body |= {"user_id": person.user_id, "user_name": person.name}
+        return await self._answered("slash_commands", body)
+
+    async def say(self, person: Person, text: str) -> Call:
+        """``person`` writes ``text`` in the channel; the bot's one answer."""
+        body = event("message", text, channel_type="channel")
+        body["event"]["user"] = person.user_id
+        return await self._answered("events_api", body)
+
+    async def press(self, person: Person, under: Call, label: str, *,
+                    then: str = "chat.postEphemeral") -> Call:
+        """``person`` presses the button ``label`` under the bot's message ``under``; the call of ``then``
+        that answers the press (by default the notice shown to the presser alone)."""
+        body = press(self.fake, under, label) | {"user": {"id": person.user_id, "username": person.name}}
+        before = len(self.fake.delivered(then))
+        await self.fake.wait_ack(await self.fake.send_envelope("interactive", body))
+        return (await self.fake.wait_delivered(before + 1, then))[before]
+
+    async def run_sweep(self) -> Swept:
+        """One pass of the sweep at the clock's time."""
+        return await self.sweep.run(self.clock.now)
+
+    def posted_to(self, channel: str) -> list[Call]:
+        """The messages delivered to ``channel`` (a person's id for a direct message), in order."""
+        return [call for call in self.fake.delivered() if call.args["channel"] == channel]
+
+    async def _answered(self, kind: str, payload: dict[str, Any]) -> Call:
+        before = len(self.fake.delivered())
+        await self.fake.wait_ack(await self.fake.send_envelope(kind, payload))
+        return (await self.fake.wait_delivered(before + 1))[before]
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def channel(running: Running) -> AsyncIterator[Channel]:
+    """The channel on an emptied database, the clock at :data:`NOW`, Marie a coordinator."""
+    sessions = running.context.sessions
+    async with sessions.begin() as session:
+        for table in (OutboxMessage, Event, Conversation, PersonRole):
+            await session.execute(delete(table))
+    await grant(sessions, "slack", MARIE.user_id, COORDINATOR, granted_by="test", now=NOW)
+    clock = Clock(NOW)
+    context = Context(sessions, running.context.search, TORONTO, "fr", clock=clock)
+    fake = FakeSlack()
+    await fake.start()
+    values: dict[str, Any] = {
+        "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_APP_TOKEN": APP_TOKEN, "SLACK_SIGNING_SECRET": None,
+        "SLACK_API_URL": fake.api_url,
+    }
+    settings = Settings(**values)
+    adapter = SlackAdapter(settings, context, sleep=no_sleep)
+    await adapter.start()
+    try:
+        sender = OutboxSender(sessions, {"slack": adapter.sender}, clock, sleep=no_sleep)
+        yield Channel(fake, context, clock, Sweep(context, sender, running.producers))
+    finally:
+        await adapter.stop()
+        await fake.close()
+
+
+def labels(call: Call) -> list[str]:
+    """The labels of the buttons under a message."""
+    return [e["text"]["text"] for b in call.args["blocks"] if b["type"] == "actions" for e in b["elements"]]
+
+
+def lines(call: Call) -> list[str]:
+    """The lines of a message's plain text."""
+    return str(call.args["text"]).splitlines()
+
+
+async def create_monthly(channel: Channel) -> Call:
+    """Marie creates the monthly 5-à-7 with the slash command and confirms; the sweep posts its
+    announcement, which is returned."""
+    summary = await channel.command(MARIE, ONE_MESSAGE)
+    await channel.press(MARIE, summary, "Confirmer", then="chat.postMessage")
+    assert (await channel.run_sweep()).delivered == 1
+    return channel.posted_to(CHANNEL)[-1]
+
+
+async def test_a_coordinator_creates_a_monthly_five_to_seven_with_the_slash_command(channel: Channel) -> None:
+    summary = await channel.command(MARIE, ONE_MESSAGE)
+    assert lines(summary) == [
+        "Vérifiez avant d'enregistrer :", "5 à 7 du réseau", "Type : 5-à-7",
+        "Quand : chaque premier jeudi du mois à 17 h, à partir du jeudi 3 décembre, 17 h",
+        "Lieu : Café du Quai", "Places : 2", "Rappels : J-7, J-1, H-2", "Annoncé dans : cette conversation",
+    ]
+    assert labels(summary) == ["Confirmer", "Annuler"]
+    assert (await channel.run_sweep()).delivered == 0  # nothing is announced before it is confirmed
+    saved = await channel.press(MARIE, summary, "Confirmer", then="chat.postMessage")
+    assert saved.args["channel"] == CHANNEL
+    assert lines(saved)[0].startswith("C'est enregistré : 5 à 7 du réseau (n° ")
+    assert await channel.run_sweep() == Swept(0, 0, 1)
+    announcement = channel.posted_to(CHANNEL)[-1]
+    assert lines(announcement) == [
+        "5 à 7 du réseau", "Type : 5-à-7",
+        "Quand : chaque premier jeudi du mois à 17 h (prochain : jeudi 3 décembre, 17 h)",
+        "Lieu : Café du Quai", "0 y seront · 0 peut-être · places : 2/2",
+    ]
+    assert announcement.args["blocks"][0]["text"]["text"].startswith("*5 à 7 du réseau*")
+    assert labels(announcement) == ANSWERS
+    async with channel.context.sessions() as session:
+        found = (await session.scalars(select(Event))).one()
+    assert (found.rrule, found.capacity, found.starts_at) == ("FREQ=MONTHLY;BYDAY=1TH", 2, FIRST)
+    assert found.created_by == f"slack:{MARIE.user_id}"
+    assert await channel.run_sweep() == Swept(0, 0, 0)
+
+
+async def test_the_guided_conversation_in_channel_messages_refuses_a_bad_date(channel: Channel) -> None:
+    title = await channel.command(MARIE, "")
+    assert lines(title)[0].startswith("Quel est le titre de l'événement ?")
+    assert lines(await channel.say(MARIE, "Dîner d'apprentissage sur la référence"))[0].startswith("Quand ?")
+    refused = lines(await channel.say(MARIE, "le 31 novembre à 17 h"))
+    assert "Le 31 novembre n'existe pas" in refused[0] and refused[-1].startswith("Quand ?")
+    assert lines(await channel.say(MARIE, "le 10 décembre à midi")) == ["Où ? Donnez le lieu, ou « aucun »."]
+    description = await channel.say(MARIE, "Salle du CLSC")
+    assert lines(description) == ["Une description en quelques mots ? Ou « non »."]
+    summary = await channel.say(MARIE, "Comment bien référer une famille")
+    assert lines(summary)[1:5] == ["Dîner d'apprentissage sur la référence", "Type : dîner d'apprentissage",
+                                   "Quand : jeudi 10 décembre, 12 h", "Lieu : Salle du CLSC"]
+    assert "Annoncé dans : cette conversation" in lines(summary)
+    assert labels(summary) == ["Confirmer", "Annuler"]
+    saved = await channel.press(MARIE, summary, "Confirmer", then="chat.postMessage")
+    assert lines(saved)[0].startswith("C'est enregistré : Dîner d'apprentissage sur la référence")
+    assert (await channel.run_sweep()).delivered == 1
+    announcement = channel.posted_to(CHANNEL)[-1]
+    assert lines(announcement)[:4] == lines(summary)[1:5]
+    assert labels(announcement) == ANSWERS
+
+
+async def test_answers_fill_the_places_then_the_waiting_list_and_a_withdrawal_promotes(
+    channel: Channel,
+) -> None:
+    announcement = await create_monthly(channel)
+    shown = list(channel.fake.messages)[-1]  # (channel, ts) of the announcement, the latest post
+    seen = []
+    for person in (ANNE, LUC, JO):
+        notice = await channel.press(person, announcement, "J'y serai")
+        swept = await channel.run_sweep()
+        seen.append((notice.args["user"], notice.args["text"], swept,
+                     channel.fake.messages[shown]["text"].splitlines()[-1]))
+    noted = "C'est noté : vous y serez."
+    full = "C'est complet : vous êtes n° 1 sur la liste d'attente. Je vous écrirai si une place se libère."
+    assert seen == [
+        (ANNE.user_id, noted, Swept(0, 0, 1), "1 y sera · 0 peut-être · places : 1/2"),
+        (LUC.user_id, noted, Swept(0, 0, 1), "2 y seront · 0 peut-être · places : 0/2"),
+        (JO.user_id, full, Swept(0, 0, 1), "2 y seront · 0 peut-être · places : 0/2 · 1 en attente"),
+    ]
+    withdrawn = await channel.press(ANNE, announcement, "Je ne peux pas")
+    assert withdrawn.args["text"] == "C'est noté : vous ne pourrez pas."
+    assert await channel.run_sweep() == Swept(0, 0, 2)  # the promotion told privately, the edit
+    [promoted] = channel.posted_to(JO.user_id)
+    assert promoted.args["text"] == (
+        "Une place s'est libérée : vous êtes inscrit·e à 5 à 7 du réseau "
+        "(chaque premier jeudi du mois à 17 h (prochain : jeudi 3 décembre, 17 h))."
+    )
+    updates = channel.fake.delivered("chat.update")
+    assert len(updates) == 4 and {(u.args["channel"], u.args["ts"]) for u in updates} == {shown}
+    assert lines(updates[-1])[-1] == "2 y seront · 0 peut-être · places : 0/2"
+    assert labels(updates[-1]) == ANSWERS
+    assert channel.posted_to(ANNE.user_id) == channel.posted_to(LUC.user_id) == []
+
+
+async def test_reminders_arrive_on_time_and_once_even_after_a_failed_try(channel: Channel) -> None:
+    announcement = await create_monthly(channel)
+    for person in (ANNE, LUC):
+        await channel.press(person, announcement, "J'y serai")
+    await channel.run_sweep()
+    for offset, relative in ((dt.timedelta(days=7), "dans 7 jours"), (dt.timedelta(days=1), "demain")):
+        due = (FIRST - offset).astimezone(dt.UTC)
+        channel.clock.now = due - SECOND
+        assert await channel.run_sweep() == Swept(0, 0, 0)  # not a second early
+        delivered = len(channel.fake.delivered())
+        channel.fake.fail_next("chat.postMessage", 503)  # a passing failure, retried in place
+        channel.clock.now = due
+        assert await channel.run_sweep() == Swept(3, 0, 3)  # the channel, Anne and Luc
+        assert await channel.run_sweep() == Swept(0, 0, 0)  # and never again
+        reminders = channel.fake.delivered()[delivered:]
+        assert sorted(call.args["channel"] for call in reminders) == [CHANNEL, ANNE.user_id, LUC.user_id]
+        for call in reminders:
+            assert lines(call)[:3] == [
+                "Rappel : 5 à 7 du réseau", f"5-à-7 · {relative}, jeudi 3 décembre, 17 h",
+                "Lieu : Café du Quai",
+            ]
+            assert "2 personnes y seront." in lines(call) and labels(call) == ANSWERS[:3]
+    assert [call.status for call in channel.fake.calls if call.method == "chat.postMessage"].count(503) == 2
+
+
+async def test_the_calendar_button_uploads_an_ics_with_the_rule_and_the_zone(channel: Channel) -> None:
+    announcement = await create_monthly(channel)
+    await channel.press(ANNE, announcement, "Ajouter à mon calendrier", then="files.completeUploadExternal")
+    assert lines(channel.posted_to(CHANNEL)[-1]) == [
+        "Le calendrier de « 5 à 7 du réseau » : ouvrez le fichier pour l'ajouter à votre agenda."]
+    [complete] = channel.fake.delivered("files.completeUploadExternal")
+    assert complete.args["channel_id"] == CHANNEL
+    [content] = channel.fake.uploads.values()
+    calendar = Calendar.from_ical(content)
+    [zone] = calendar.walk("VTIMEZONE")
+    [found] = calendar.walk("VEVENT")
+    assert (zone["TZID"], found["DTSTART"].params["TZID"]) == ("America/Toronto", "America/Toronto")
+    assert found["RRULE"].to_ical() == b"FREQ=MONTHLY;BYDAY=1TH"
+    assert (str(found["SUMMARY"]), str(found["LOCATION"])) == ("5 à 7 du réseau", "Café du Quai")
+    coming = recurring_ical_events.of(calendar).between(NOW, dt.datetime(2027, 3, 1, tzinfo=dt.UTC))
+    assert [o.decoded("DTSTART").astimezone(TORONTO).isoformat() for o in coming] == [
+        "2026-12-03T17:00:00-05:00", "2027-01-07T17:00:00-05:00", "2027-02-04T17:00:00-05:00"]
+
+
+async def test_a_member_without_a_role_is_refused(channel: Channel) -> None:
+    refused = await channel.command(PAUL, ONE_MESSAGE)
+    assert refused.args["text"] == (
+        "Seuls les coordonnateurs et les administrateurs du réseau peuvent faire ceci. Pour obtenir le rôle, "
+        f"demandez à un administrateur de lancer : passerelle role add slack:{PAUL.user_id} coordinator"
+    )
+    assert lines(await channel.command(PAUL, "")) == lines(refused)
+    async with channel.context.sessions() as session:
+        assert (await session.scalars(select(Event.id))).all() == []
+        assert (await session.scalars(select(Conversation.flow))).all() == []
+    assert await channel.run_sweep() == Swept(0, 0, 0)
