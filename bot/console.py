@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import getpass
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -19,9 +21,10 @@ QUIT = {"/quitter", "/quit", "/exit"}
 class ConsoleChat:
     """One person talking to the bot: turns lines into ``Incoming`` and replies into text."""
 
-    def __init__(self, context: Context, user_id: str = "console") -> None:
+    def __init__(self, context: Context, user_id: str = "console", user_name: str | None = None) -> None:
         self.context = context
         self.user_id = user_id
+        self.user_name = _login() if user_name is None else user_name
         self.buttons: list[Button] = []
 
     async def handle(self, line: str) -> str:
@@ -29,15 +32,18 @@ class ConsoleChat:
         line = line.strip()
         if not line:
             return ""
-        if line.isdigit() and 1 <= int(line) <= len(self.buttons):
+        t = texts_for(self.context.language)
+        if line.isdigit() and self.buttons:
+            if not 1 <= int(line) <= len(self.buttons):
+                return t("Choisissez un numéro entre 1 et {last}.", last=len(self.buttons))
             incoming = Incoming(CHAT, self.user_id, line, button_data=self.buttons[int(line) - 1].data,
-                                locale=self.context.language)
+                                locale=self.context.language, user_name=self.user_name)
         else:
             command, args = split_command(line)
-            incoming = Incoming(CHAT, self.user_id, line, command, args, locale=self.context.language)
+            incoming = Incoming(CHAT, self.user_id, line, command, args, locale=self.context.language,
+                                user_name=self.user_name)
         replies = await dispatch(incoming, self.context)
         self.buttons = [button for reply in replies for button in reply.buttons]
-        t = texts_for(self.context.language)
         return "\n\n".join(to_text(reply, t) for reply in replies)
 
     async def run(self, read: Callable[[], Awaitable[str | None]], write: Callable[[str], None]) -> None:
@@ -76,5 +82,13 @@ def _prompt_reader() -> Callable[[], Awaitable[str | None]]:
 
 
 async def _stdin_reader() -> str | None:
-    line = sys.stdin.readline()
+    line = await asyncio.to_thread(sys.stdin.readline)  # the loop goes on sending reminders meanwhile
     return line if line else None
+
+
+def _login() -> str:
+    """The name of the person at the keyboard, as the system knows it."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name for this uid (some containers)
+        return ""

@@ -1,4 +1,4 @@
-"""The one scheduler job: every second, due rows become outbox messages and due messages go out.
+"""The one scheduler job: twice a second, due rows become outbox messages and due messages go out.
 
 ``Sweep.run(now)`` is one pass, a plain function of the time: the due producers (reminders, then
 the ones wiring adds, like announcements) write outbox rows, recurring events get their reminders

@@ -82,6 +82,29 @@ async def test_typing_a_question_then_a_number_presses_the_button(context: Conte
 
 
 @module_loop
+async def test_a_number_beyond_the_choices_says_which_ones_there_are(context: Context) -> None:
+    chat = ConsoleChat(context)
+    await chat.handle("garderie a jonquiere")
+    assert await chat.handle("4") == "Choisissez un numéro entre 1 et 1."
+    assert [button.data for button in chat.buttons] == ["qui:3:garderie a jonquiere"]  # still there
+
+
+@module_loop
+async def test_the_person_at_the_keyboard_is_named_in_the_answers(
+    context: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[Incoming] = []
+
+    async def remember(incoming: Incoming, _context: Context) -> list[Reply]:
+        seen.append(incoming)
+        return [Reply("vu")]
+
+    monkeypatch.setitem(router.COMMANDS, "essai", remember)
+    await ConsoleChat(context, user_name="Marie").handle("/essai")
+    assert seen[0].user_name == "Marie"
+
+
+@module_loop
 async def test_a_number_without_buttons_is_a_question(context: Context) -> None:
     chat = ConsoleChat(context)
     assert (await chat.handle("/aide")).startswith("Passerelle trouve qui appeler dans le réseau")
