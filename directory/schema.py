@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from directory import changelog, channels, details, models, private_chats, roles, taxonomy
+from directory import (
+    changelog,
+    channels,
+    concertation,
+    details,
+    models,
+    network_texts,
+    private_chats,
+    roles,
+    taxonomy,
+)
 from directory.db import Base
 
-MODULES = (models, details, taxonomy, changelog, channels, roles, private_chats)
+MODULES = (models, details, taxonomy, changelog, channels, roles, private_chats, concertation, network_texts)
 metadata = Base.metadata

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from directory import schema as directory_schema
-from scheduler import announcements, conversations, events, outbox
+from scheduler import announcements, conversations, events, followups, outbox
 
-MODULES = (*directory_schema.MODULES, outbox, events, announcements, conversations)
+MODULES = (*directory_schema.MODULES, outbox, events, announcements, conversations, followups)
 metadata = directory_schema.metadata

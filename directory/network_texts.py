@@ -1,0 +1,24 @@
+"""Texts of the network that admins edit from the chat (the meeting agenda template, and later
+the welcome kit), each under a key; a missing key means the built-in default."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from directory.db import Base, UtcDateTime
+
+AGENDA_TEMPLATE = "agenda_template"
+
+
+class NetworkText(Base):
+    """One editable text of the network."""
+
+    __tablename__ = "network_text"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    updated_by: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
