@@ -4,10 +4,15 @@
 ``chat.postMessage`` (files uploaded after; a retry resumes after the parts already sent)
 and returns the ``ts`` of its first message; ``edit`` replaces a message with
 ``chat.update``; ``whisper`` shows a reply to one person only (``chat.postEphemeral``).
+
+A direct message goes to the person's user id, which ``chat.postMessage`` takes as a channel;
+``files.completeUploadExternal`` does not, so its files go to the direct conversation that
+``conversations.open`` opens (or finds) with the person.
 """
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from functools import partial
@@ -26,6 +31,7 @@ TRANSIENT = frozenset({"internal_error", "fatal_error", "service_unavailable", "
 UNREACHABLE = frozenset({"not_in_channel", "channel_not_found"})  # the bot may not post there
 PROGRESS_KEPT = 256  # replies whose parts were partly sent, remembered so a retry does not repeat them
 PLAIN = {"link_names": False, "parse": "none"}  # nobody pinged, nothing parsed: the text is escaped mrkdwn
+USER_ID = re.compile(r"[UW][A-Z0-9]+")  # a person (a direct message), not a conversation
 
 Step = Callable[[], Awaitable[Any]]
 
@@ -43,7 +49,8 @@ class Sender:
         """Post every part of ``reply`` once, resuming where a failure stopped it; the first message's ts."""
         key = (chat, reply)
         start, first = self._progress.get(key, (0, None))
-        steps = self._steps(chat, reply)
+        files_to = await self._files_channel(chat) if reply.attachments else chat.chat_id
+        steps = self._steps(chat, reply, files_to)
         for index in range(start, len(steps)):
             response = await self._call(chat, steps[index], forget=key)
             if index == 0 and isinstance(response.get("ts"), str):
@@ -86,16 +93,26 @@ class Sender:
             raise Unavailable(str(error) or type(error).__name__) from error
         return response.data if isinstance(response.data, dict) else {}
 
-    def _steps(self, chat: ChatRef, reply: Reply) -> list[Step]:
-        common = {"channel": chat.chat_id, "thread_ts": chat.thread_id}
+    async def _files_channel(self, chat: ChatRef) -> str:
+        """Where files for ``chat`` are uploaded: the chat itself, or for a person the direct conversation
+        with them."""
+        if not USER_ID.fullmatch(chat.chat_id):
+            return chat.chat_id
+        opened = await self._call(chat, partial(self.client.conversations_open, users=chat.chat_id))
+        channel = opened.get("channel")
+        if not isinstance(channel, dict) or not channel.get("id"):
+            raise Rejected(f"no direct conversation opened with {chat.chat_id}")
+        return str(channel["id"])
+
+    def _steps(self, chat: ChatRef, reply: Reply, files_to: str) -> list[Step]:
         steps: list[Step] = [
-            partial(self.client.chat_postMessage, **common, text=message.text, blocks=message.blocks,
-                    unfurl_links=False, unfurl_media=False, **PLAIN)
+            partial(self.client.chat_postMessage, channel=chat.chat_id, thread_ts=chat.thread_id,
+                    text=message.text, blocks=message.blocks, unfurl_links=False, unfurl_media=False, **PLAIN)
             for message in to_messages(reply, self.t)
         ]
         steps += [
-            partial(self.client.files_upload_v2, **common, file=attachment.content,
-                    filename=attachment.filename, title=attachment.filename)
+            partial(self.client.files_upload_v2, channel=files_to, thread_ts=chat.thread_id,
+                    file=attachment.content, filename=attachment.filename, title=attachment.filename)
             for attachment in reply.attachments
         ]
         return steps

@@ -60,6 +60,11 @@ COMMANDS: dict[str | None, list[BotCommand]] = {
         BotCommand("calendrier", "Les événements à venir en un fichier de calendrier"),
         BotCommand("annonce", "Programmer une annonce dans des canaux"),
         BotCommand("annuler", "Arrêter la question en cours"),
+        BotCommand("table", "Les tables de concertation et leurs membres"),
+        BotCommand("decision", "Noter les décisions d'une table à ramener aux équipes"),
+        BotCommand("suivi", "Quelles équipes ont reçu les décisions"),
+        BotCommand("ordre_du_jour", "Préparer l'ordre du jour d'une table"),
+        BotCommand("equipe", "Lier ce groupe à l'équipe d'un organisme"),
     ],
     "en": [
         BotCommand("who", "Who to call: services for a need"),
@@ -72,6 +77,11 @@ COMMANDS: dict[str | None, list[BotCommand]] = {
         BotCommand("calendrier", "Upcoming events as one calendar file"),
         BotCommand("annonce", "Schedule an announcement in channels"),
         BotCommand("annuler", "Stop the question under way"),
+        BotCommand("table", "Concertation tables and their members"),
+        BotCommand("decision", "Record a table's decisions to bring back to the teams"),
+        BotCommand("suivi", "Which teams have received the decisions"),
+        BotCommand("ordre_du_jour", "Draft a table's meeting agenda"),
+        BotCommand("equipe", "Link this group to an organization's team"),
     ],
 }
 

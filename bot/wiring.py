@@ -21,9 +21,11 @@ from directory.search import Search
 from directory.synonyms import Thesaurus
 from handlers.announcements import enqueue_due_announcements
 from handlers.context import Context
+from handlers.digest import enqueue_weekly_digests
+from handlers.followup_due import enqueue_due_followups
 
 # what the sweep turns into outbox messages each second, after the reminders of events
-PRODUCERS: tuple[Producer, ...] = (enqueue_due_announcements,)
+PRODUCERS: tuple[Producer, ...] = (enqueue_due_announcements, enqueue_due_followups, enqueue_weekly_digests)
 
 
 @dataclass(slots=True)
@@ -40,7 +42,7 @@ class Running:
 
     @property
     def producers(self) -> tuple[Producer, ...]:
-        """The due producers the sweep runs after the reminders: announcements."""
+        """The due producers the sweep runs after the reminders: announcements, decision follow-ups, weekly digests."""
         return PRODUCERS
 
     async def close(self) -> None:

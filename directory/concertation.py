@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from directory.db import Base, UtcDateTime
+from directory.text import fold
 
 LOCAL, REGIONAL, PROVINCIAL = "local", "régional", "provincial"
 LEVELS = (LOCAL, REGIONAL, PROVINCIAL)
@@ -65,3 +67,53 @@ class TableMember(Base):
     # a one-time code the coordinator hands to the (new) representative, who claims the seat with it
     invite_code: Mapped[str | None] = mapped_column(String(16), unique=True)
     invite_expires_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
+FIND_LIMIT = 5  # tables offered when a typed name matches several
+
+
+def fold_name(text: str) -> str:
+    """The key a table's name is found by: folded, spaces normalized ("Table  Jeunesse" → "table jeunesse")."""
+    return " ".join(fold(text).split())
+
+
+async def find_table(session: AsyncSession, text: str) -> list[ConcertationTable]:
+    """The table named ``text`` as typed; else the tables whose name holds every word typed (a few at most)."""
+    key = fold_name(text)
+    if not key:
+        return []
+    exact = await session.scalar(select(ConcertationTable).where(ConcertationTable.name_key == key))
+    if exact is not None:
+        return [exact]
+    query = select(ConcertationTable).order_by(ConcertationTable.name_key).limit(FIND_LIMIT)
+    for word in key.split():
+        query = query.where(ConcertationTable.name_key.contains(word, autoescape=True))
+    return list(await session.scalars(query))
+
+
+async def active_members(session: AsyncSession, table_id: uuid.UUID) -> list[TableMember]:
+    """The organizations sitting at the table now (not those that left), by name."""
+    found = await session.scalars(
+        select(TableMember)
+        .where(TableMember.table_id == table_id, TableMember.left_at.is_(None))
+        .order_by(TableMember.organization_name, TableMember.id)
+    )
+    return list(found)
+
+
+async def children(session: AsyncSession, table_id: uuid.UUID) -> list[ConcertationTable]:
+    """The tables directly under ``table_id`` (a regional table's local tables), by name."""
+    found = await session.scalars(
+        select(ConcertationTable).where(ConcertationTable.parent_id == table_id).order_by(ConcertationTable.name_key)
+    )
+    return list(found)
+
+
+async def members_of_organization(session: AsyncSession, organization_id: uuid.UUID) -> list[TableMember]:
+    """Every active membership of one organization, across tables."""
+    found = await session.scalars(
+        select(TableMember)
+        .where(TableMember.organization_id == organization_id, TableMember.left_at.is_(None))
+        .order_by(TableMember.joined_at, TableMember.id)
+    )
+    return list(found)

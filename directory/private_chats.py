@@ -7,8 +7,9 @@ can't initiate conversation with a user"); a row here says the person did, and s
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
-from sqlalchemy import String, Text
+from sqlalchemy import String, Text, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
@@ -30,6 +31,16 @@ async def has_private_chat(sessions: async_sessionmaker[AsyncSession], platform:
     """Whether the person ``user_id`` of ``platform`` ever wrote to the bot privately."""
     async with sessions() as session:
         return await session.get(PrivateChat, (platform, user_id)) is not None
+
+
+async def private_chats_among(session: AsyncSession, platform: str, user_ids: Collection[str]) -> set[str]:
+    """Those of ``user_ids`` of ``platform`` who ever wrote to the bot privately, read in the caller's session."""
+    if not user_ids:
+        return set()
+    statement = select(PrivateChat.user_id).where(
+        PrivateChat.platform == platform, PrivateChat.user_id.in_(set(user_ids))
+    )
+    return set((await session.scalars(statement)).all())
 
 
 async def remember_private_chat(

@@ -42,3 +42,5 @@ class Context:
     private_chats: set[tuple[str, str]] = field(default_factory=set)
     # a guided conversation is forgotten after this long without an answer
     conversation_ttl: dt.timedelta = dt.timedelta(minutes=15)
+    # the ISO week ("2026-W48") whose weekly digests this process has written (``handlers.digest``)
+    digest_week: str | None = None

@@ -1,5 +1,6 @@
 """Due reminders turned into outbox messages: one post to each channel of the event and one direct
-message to each person who said "J'y serai" (and is not on the waiting list).
+message to each person who said "J'y serai" (and is not on the waiting list) and whom the bot may
+write to privately (``handlers.reachability``: on Telegram, who once wrote to it privately).
 
 Each claimed reminder is settled in the same transaction that writes its messages, so either
 both happen or neither does. A sweeper stopped between the claim and that transaction leaves
@@ -18,6 +19,7 @@ from sqlalchemy import select
 
 from handlers.context import Context
 from handlers.payloads import to_payload
+from handlers.reachability import reachable_among
 from handlers.reminder_texts import to_reminder
 from handlers.texts import texts_for
 from scheduler import outbox, reminders
@@ -66,7 +68,7 @@ async def enqueue_reminder(context: Context, due: Due, now: dt.datetime) -> int:
                 session, channel.platform, channel.chat_id, channel.thread_id, payload, now,
                 topic=reminder_topic(event), dedupe_key=f"reminder:{due.id}:{channel.platform}:{channel.chat_id}",
             )
-        for platform, user_id in coming:
+        for platform, user_id in await reachable_among(session, coming):
             written += await outbox.enqueue(
                 session, platform, user_id, None, payload, now,
                 dedupe_key=f"reminder:{due.id}:{platform}:{user_id}",

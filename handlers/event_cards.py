@@ -1,5 +1,6 @@
-"""How an event is shown: its announcement with live counts and answer buttons, its calendar file,
-and ``/start evt_<id>`` (the private link from a group) showing one event with its buttons."""
+"""How an event is shown: its announcement with live counts and answer buttons (a cancelled one:
+only what was cancelled), its calendar file, and the private links from a group: ``/start evt_<id>``
+showing one event with its buttons, ``/start ics_<id>`` sending its calendar file."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import help as help_
+from handlers import table_invites
 from handlers.context import Context
 from handlers.event_form import to_french_moment
 from handlers.markup import escape
@@ -24,6 +26,7 @@ from scheduler.rsvps import Counts, counts
 RSVP_PREFIX = "rsvp:"  # "rsvp:y:<event hex>", "rsvp:m:…", "rsvp:n:…"
 ICS_PREFIX = "ics:"  # "ics:<event hex>"
 START_PREFIX = "evt_"  # /start evt_<event hex>
+ICS_START_PREFIX = "ics_"  # /start ics_<event hex>
 CALENDAR_NAME = "Passerelle"
 
 
@@ -33,14 +36,15 @@ def announce_topic(event_id: uuid.UUID) -> str:
 
 
 def to_when(event: Event, now: dt.datetime) -> str:
-    """When the event takes place, in French: its date, or its rhythm and next occurrence."""
+    """When the event takes place, in French: its date, or its rhythm and its next occurrence (none
+    once it is cancelled)."""
     zone = ZoneInfo(event.zone)
     year = now.astimezone(zone).year
     if event.rrule is None:
         return to_french_moment(event.starts_at.astimezone(zone), year)
     local = event.starts_at.astimezone(zone)
     rhythm = to_french(event.rrule, local.time(), event.skip_holidays)
-    coming = next_start(event, now)
+    coming = next_start(event, now) if event.status != CANCELLED else None
     if coming is None:
         return rhythm
     return f"{rhythm} (prochain : {to_french_moment(coming.astimezone(zone), year)})"
@@ -60,21 +64,21 @@ def to_counts_line(tally: Counts, t: Texts) -> str:
 
 
 def to_announcement(event: Event, tally: Counts, t: Texts, now: dt.datetime) -> Reply:
-    """The announcement of an event: what, when, where, the counts, and the buttons to answer."""
-    lines = []
+    """The announcement of an event: what, when, where, the counts, and the buttons to answer; once
+    cancelled, only that it is, its title and when it was to be."""
+    when = escape(to_when(event, now))
     if event.status == CANCELLED:
-        lines.append(t("**ANNULÉ**"))
-    lines.append(f"**{escape(event.title)}**")
+        return Reply("\n".join([t("**ANNULÉ**"), f"**{escape(event.title)}**",
+                                t("Était prévu : {when}", when=when)]))
+    lines = [f"**{escape(event.title)}**"]
     if event.kind != "autre":
         lines.append(t("Type : {kind}", kind=escape(event.kind)))
-    lines.append(t("Quand : {when}", when=escape(to_when(event, now))))
+    lines.append(t("Quand : {when}", when=when))
     if event.place:
         lines.append(t("Lieu : {place}", place=escape(event.place)))
     if event.description:
         lines.append(escape(event.description))
     lines.append(to_counts_line(tally, t))
-    if event.status == CANCELLED:
-        return Reply("\n".join(lines))
     hex_id = event.id.hex
     buttons = (
         Button(t("J'y serai"), f"{RSVP_PREFIX}y:{hex_id}"),
@@ -129,16 +133,23 @@ def parse_event_hex(text: str) -> uuid.UUID | None:
 
 
 async def start(incoming: Incoming, context: Context) -> list[Reply]:
-    """``/start``: with ``evt_<id>`` (from a group's link), that event and its buttons; otherwise the help."""
+    """``/start``: with ``evt_<id>`` (from a group's link), that event and its buttons; with ``ics_<id>``,
+    its calendar file; otherwise the help."""
     payload = incoming.args.strip()
-    if not payload.startswith(START_PREFIX):
+    if payload.startswith(table_invites.START_PREFIX):
+        return await table_invites.start(incoming, context)
+    prefix = next((p for p in (START_PREFIX, ICS_START_PREFIX) if payload.startswith(p)), None)
+    if prefix is None:
         return await help_.show(incoming, context)
     t = texts_for(incoming.locale)
-    event_id = parse_event_hex(payload.removeprefix(START_PREFIX))
+    now = context.clock()
+    event_id = parse_event_hex(payload.removeprefix(prefix))
     async with context.sessions() as session:
         event = await session.get(Event, event_id) if event_id else None
         if event is None:
             return [Reply(t("Cet événement n'existe plus. Tapez /evenements pour voir ce qui s'en vient."))]
-        reply = await announcement_of(session, event, t, context.clock())
+        if prefix == ICS_START_PREFIX:
+            return [event_ics(event, t, now)]
+        reply = await announcement_of(session, event, t, now)
     intro = t("Vous recevrez ici les rappels des événements auxquels vous répondez « J'y serai ».")
     return [Reply(intro), reply]

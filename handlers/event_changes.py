@@ -18,19 +18,14 @@ from handlers.markup import escape
 from handlers.messages import Button, Incoming, Reply
 from handlers.payloads import to_payload
 from handlers.permissions import may_organize, refusal, to_person_ref
+from handlers.reachability import reachable_among
 from handlers.texts import Texts, texts_for
-from scheduler.event_store import (
-    Channel,
-    EventDraft,
-    cancel_event,
-    create_event,
-    lock_event,
-    reschedule_event,
-    short_id,
-)
+from scheduler.addresses import Channel
+from scheduler.event_store import EventDraft, cancel_event, create_event, lock_event, reschedule_event
 from scheduler.events import CANCELLED, DEFAULT_OFFSETS, Event
 from scheduler.outbox import enqueue, enqueue_edit
 from scheduler.rsvps import Counts, answers
+from scheduler.short_ids import to_short_id
 
 FLOW = "evenement"
 CONFIRM, DISCARD = "evenement:ok", "evenement:non"
@@ -105,7 +100,7 @@ async def _create(incoming: Incoming, context: Context, data: dict[str, Any]) ->
                           dedupe_key=f"{topic}:{channel.platform}:{channel.chat_id}")
     return [Reply(t(
         "C'est enregistré : **{title}** (n° {id}). L'annonce part dans {count} conversation(s) ; rappels : {offsets}.",
-        title=escape(event.title), id=short_id(event.id), count=len(draft.channels),
+        title=escape(event.title), id=to_short_id(event.id), count=len(draft.channels),
         offsets=to_reminders_said(event.reminder_offsets, event.starts_at, event.rrule is not None, now,
                                   context.timezone, t),
     ))]
@@ -145,11 +140,13 @@ async def _change(incoming: Incoming, context: Context, data: dict[str, Any]) ->
 
 
 async def notify_answerers(session: AsyncSession, event: Event, reply: Reply, now: dt.datetime) -> int:
-    """Send ``reply`` privately to everyone who answered, once per version of the event; how many were added."""
+    """Send ``reply`` privately to everyone who answered and may be written to privately, once per version
+    of the event; how many were added."""
     told = 0
-    for row in await answers(session, event.id):
-        key = f"event:{event.id}:v{event.sequence}:{row.platform}:{row.user_id}"
-        told += await enqueue(session, row.platform, row.user_id, None, to_payload(reply), now, dedupe_key=key)
+    people = [(row.platform, row.user_id) for row in await answers(session, event.id)]
+    for platform, user_id in await reachable_among(session, people):
+        key = f"event:{event.id}:v{event.sequence}:{platform}:{user_id}"
+        told += await enqueue(session, platform, user_id, None, to_payload(reply), now, dedupe_key=key)
     return told
 
 

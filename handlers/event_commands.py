@@ -11,19 +11,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Awaitable, Callable
+from zoneinfo import ZoneInfo
 
 from directory.text import fold
 from handlers import event_flow
 from handlers.context import Context
 from handlers.event_cards import event_ics, to_ics_reply, to_when
 from handlers.event_changes import ask_confirmation, may_change
-from handlers.event_form import TimeMissing, offsets_problem, parse_offsets, read_when, to_offset_labels
+from handlers.event_form import TimeMissing, offsets_problem, parse_offsets, read_when, to_reminders_said
 from handlers.markup import escape
 from handlers.messages import Incoming, Reply
 from handlers.permissions import refusal
 from handlers.texts import Texts, texts_for
 from scheduler.dates import DateProblem
-from scheduler.event_store import find_events, set_reminder_offsets, upcoming
+from scheduler.event_store import find_events, next_start, set_reminder_offsets, upcoming
 from scheduler.events import CANCELLED, MAYBE, NO, YES, Event
 from scheduler.rsvps import answers
 from scheduler.short_ids import to_short_id
@@ -121,8 +122,9 @@ async def _reminders(incoming: Incoming, context: Context, found: Event, rest: s
         if current is None or current.status == CANCELLED:
             return [Reply(t("Cet événement n'existe plus ou est déjà annulé."))]
         await set_reminder_offsets(session, current, offsets, now)
-    return [Reply(t("Rappels de **{title}** : {offsets}.", title=escape(found.title),
-                    offsets=to_offset_labels(offsets)))]
+    first = next_start(current, now) or current.starts_at
+    said = to_reminders_said(offsets, first, current.rrule is not None, now, ZoneInfo(current.zone), t)
+    return [Reply(t("Rappels de **{title}** : {offsets}.", title=escape(found.title), offsets=said))]
 
 
 async def _ics(incoming: Incoming, context: Context, found: Event, _rest: str) -> list[Reply]:

@@ -24,6 +24,19 @@ async def show(incoming: Incoming, context: Context) -> list[Reply]:
           "/evenement 5 à 7 ; chaque premier jeudi du mois à 17 h ; Café du Port (sans rien, je pose les questions)"),
         t("- **/evenements** : les événements à venir ; **/calendrier** : tous dans un fichier .ics ; "
           "**/annuler** : arrêter une question en cours"),
+        t("- **/table** [nom] : les tables de concertation, ou une table avec ses membres ; coordination : "
+          "/table creer nom ; niveau ; territoire [; parent table], /table ajouter table ; organisme [; rôle], "
+          "/table retirer table ; organisme, /table remplacer table ; organisme ; "
+          "/table representer code pour représenter son organisme"),
+        t("- **/equipe** lier <organisme> : dans le canal d'une équipe, y recevoir les rappels de ses tables "
+          "(/equipe seul : l'organisme lié)"),
+        t("- **/decision** table ; texte [; réunion hier] [; pour organisme, organisme] [; d'ici 3 semaines] : "
+          "une décision à rapporter aux équipes, chaque organisme relancé jusqu'à ce que ce soit fait (coordination) ; "
+          "/decision table puis une décision par ligne pour plusieurs"),
+        t("- **/suivi** [table] [csv] : pour chaque décision d'une table, les organismes qui l'ont relayée, "
+          "ceux en attente et ceux en retard ; csv à la fin pour un fichier"),
+        t("- **/ordre_du_jour** <table> [; date] : l'ordre du jour de la prochaine rencontre "
+          "(/ordre_du_jour modele pour voir ou changer le modèle)"),
         t("En privé, écrivez simplement le besoin : « répit pour une maman, bébé de 6 mois, Chicoutimi »."),
         t("Précisez l'âge et le lieu si vous les connaissez : la réponse en tient compte."),
     ]))]

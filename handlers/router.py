@@ -7,16 +7,25 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from handlers import (
+    agenda,
     announcements,
     channels,
     conversation,
+    decision_commands,
     event_cards,
     event_changes,
     event_commands,
     event_flow,
+    followup_buttons,
     organizations,
     referral,
     rsvp_buttons,
+    suivi,
+    suivi_views,
+    table_members,
+    table_views,
+    tables,
+    team_channels,
 )
 from handlers import help as help_
 from handlers.context import Context
@@ -46,6 +55,11 @@ COMMANDS: dict[str, Handler] = {
     "annuler": conversation.stop,
     "cancel": conversation.stop,
     "annonce": announcements.command,
+    "table": tables.command,
+    "equipe": team_channels.command,
+    "suivi": suivi.command,
+    "ordre_du_jour": agenda.command,
+    "decision": decision_commands.command,
 }
 BUTTONS: dict[str, Handler] = {
     referral.MORE_PREFIX: referral.more,
@@ -55,10 +69,19 @@ BUTTONS: dict[str, Handler] = {
     event_changes.CONFIRM: event_changes.confirm,
     event_changes.DISCARD: event_changes.discard,
     announcements.BUTTON_PREFIX: announcements.pressed,
+    table_views.VIEW_PREFIX: table_views.pick,
+    table_members.ADD_PREFIX: table_members.pick,
+    team_channels.LINK_PREFIX: team_channels.pick,
+    suivi_views.EXPORT_PREFIX: suivi.export,
+    decision_commands.CONFIRM: decision_commands.confirm,
+    decision_commands.DISCARD: decision_commands.discard,
+    followup_buttons.FOLLOWUP_PREFIX: followup_buttons.press,
 }
 # guided conversations by name: free text from a person with one in progress goes to its flow
 FLOWS: dict[str, conversation.Flow] = {
     event_changes.FLOW: event_flow.answer,
+    decision_commands.FLOW: decision_commands.answer,
+    followup_buttons.FLOW: followup_buttons.answer,
 }
 
 
@@ -67,8 +90,8 @@ def split_command(text: str) -> tuple[str | None, str]:
     stripped = text.strip()
     if not stripped.startswith("/"):
         return None, stripped
-    head, _, rest = stripped[1:].partition(" ")
-    return head.split("@")[0].lower(), rest.strip()
+    head, *rest = stripped[1:].split(maxsplit=1) or [""]  # a newline may follow the command (pasted lists)
+    return head.split("@")[0].lower(), rest[0].strip() if rest else ""
 
 
 async def dispatch(incoming: Incoming, context: Context) -> list[Reply]:

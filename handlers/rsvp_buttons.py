@@ -3,9 +3,12 @@ and "Ajouter à mon calendrier".
 
 An answer is counted with the event locked (``scheduler.rsvps``); the presser gets a short notice,
 the announcements are edited with the new counts, and whoever leaves the waiting list is told
-privately — all in the transaction of the answer. Someone who answers from a group and never wrote
-to the bot privately gets, with the notice, the link that opens a private chat with it (where the
-platform needs one: Telegram), so that the reminders can reach them.
+privately where the bot may write to them — all in the transaction of the answer. Someone who
+answers from a group and never wrote to the bot privately gets, with the notice, the link that opens
+a private chat with it (where the platform needs one: Telegram), so that the reminders can reach them.
+
+The calendar file asked for in a group goes to the presser privately, not to the whole group: through
+the outbox when the bot may write to them, else through that same link (``/start ics_<id>`` sends it).
 """
 
 from __future__ import annotations
@@ -14,12 +17,20 @@ import re
 import uuid
 
 from handlers.context import Context
-from handlers.event_cards import ICS_PREFIX, RSVP_PREFIX, START_PREFIX, event_ics, parse_event_hex, to_when
+from handlers.event_cards import (
+    ICS_PREFIX,
+    ICS_START_PREFIX,
+    RSVP_PREFIX,
+    START_PREFIX,
+    event_ics,
+    parse_event_hex,
+    to_when,
+)
 from handlers.event_changes import refresh_announcements
 from handlers.markup import escape
 from handlers.messages import Incoming, Reply
 from handlers.payloads import to_payload
-from handlers.reachability import is_reachable
+from handlers.reachability import is_reachable, reachable_among
 from handlers.texts import Texts, texts_for
 from scheduler.event_store import lock_event, next_start
 from scheduler.events import CANCELLED, MAYBE, NO, YES, Event
@@ -49,10 +60,11 @@ async def press(incoming: Incoming, context: Context) -> list[Reply]:
         if next_start(event, now) is None:
             return [Reply(t("Cet événement est passé."), notice=True)]
         outcome = await respond(session, event, person, answer, now)
-        for promoted in outcome.promoted:
+        promoted = [(who.platform, who.user_id) for who in outcome.promoted]
+        for platform, user_id in await reachable_among(session, promoted):
             text = broadcast("Une place s'est libérée : vous êtes inscrit·e à **{title}** ({when}).",
                              title=escape(event.title), when=escape(to_when(event, now)))
-            await enqueue(session, promoted.platform, promoted.user_id, None, to_payload(Reply(text)), now)
+            await enqueue(session, platform, user_id, None, to_payload(Reply(text)), now)
         await refresh_announcements(session, event, broadcast, now)
     opens = await _start_link(incoming, context, event, outcome)
     return [Reply(_notice(outcome, t, private_next=opens is not None), notice=True, opens=opens)]
@@ -85,11 +97,25 @@ async def _start_link(incoming: Incoming, context: Context, event: Event, outcom
 
 
 async def calendar(incoming: Incoming, context: Context) -> list[Reply]:
-    """"Ajouter à mon calendrier": the event's ``.ics``."""
+    """"Ajouter à mon calendrier": the event's ``.ics``, in a private chat as an answer; from a group, sent
+    privately (or, where the person must write to the bot first, the link whose Start sends it)."""
     t = texts_for(incoming.locale)
     event_id = parse_event_hex((incoming.button_data or "").removeprefix(ICS_PREFIX))
     async with context.sessions() as session:
         event = await session.get(Event, event_id) if event_id else None
     if event is None:
         return [Reply(t("Cet événement n'existe plus."), notice=True)]
-    return [event_ics(event, t, context.clock())]
+    now = context.clock()
+    ics = event_ics(event, t, now)
+    platform = incoming.chat.platform
+    if incoming.private:
+        return [ics]
+    if await is_reachable(context, platform, incoming.user_id):
+        async with context.sessions.begin() as session:
+            await enqueue(session, platform, incoming.user_id, None, to_payload(ics), now)
+        return [Reply(t("Je vous l'ai envoyé en privé."), notice=True)]
+    link = context.start_links.get(platform)
+    if link is None:
+        return [ics]
+    return [Reply(t("Touchez « Démarrer » : je vous envoie le calendrier en privé."), notice=True,
+                  opens=link.format(payload=f"{ICS_START_PREFIX}{event.id.hex}"))]

@@ -19,12 +19,6 @@ from scheduler.events import CANCELLED, DEFAULT_OFFSETS, SCHEDULED, Event, Event
 from scheduler.recurrence import Recurrence
 from scheduler.reminders import skip_reminders, write_reminders
 from scheduler.short_ids import select_by_short_id
-from scheduler.short_ids import to_short_id as short_id  # the name the event handlers import
-
-__all__ = [
-    "Channel", "EventDraft", "cancel_event", "channels_of", "create_event", "find_events", "lock_event",
-    "next_start", "reschedule_event", "set_reminder_offsets", "short_id", "upcoming",
-]
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,12 +1,14 @@
 """A fake Slack on 127.0.0.1: the Web API methods Passerelle calls (posting, updating and ephemeral
-messages, file uploads), response URLs and a Socket Mode websocket, with every call recorded, the
-posted messages kept so they can be updated, and failures injected on demand."""
+messages, file uploads, opening a direct conversation), response URLs and a Socket Mode websocket,
+with every call recorded, the posted messages kept so they can be updated, and failures injected on
+demand. As Slack does, files are shared to conversation ids only (C…, G…, D…), never to a user id."""
 
 from __future__ import annotations
 
 import asyncio
 import itertools
 import json
+import re
 import time
 import uuid
 from collections.abc import Callable
@@ -21,6 +23,7 @@ BOT_ID = "BPASSERELLE"
 TEAM_ID = "T0RESEAU"
 APP_ID = "A0PASSERELLE"
 CHANNEL = "C0ENTRAIDE"
+CONVERSATION_ID = re.compile(r"[CGDZ][A-Z0-9]{8,}")  # what files.completeUploadExternal accepts as channel_id
 SECTION_LIMIT, BLOCKS_LIMIT, ELEMENTS_LIMIT, LABEL_LIMIT, VALUE_LIMIT = 3000, 50, 25, 75, 2000
 
 
@@ -182,10 +185,19 @@ class FakeSlack:
         if method == "files.completeUploadExternal":
             files = json.loads(args.get("files", "[]"))
             missing = [f["id"] for f in files if f["id"] not in self.uploads]
-            if missing or not args.get("channel_id"):
+            if missing or not CONVERSATION_ID.fullmatch(str(args.get("channel_id", ""))):
                 return {"ok": False, "error": "invalid_arguments"}
             return {"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")} for f in files]}
+        if method == "conversations.open":
+            return self._open(args)
         return {"ok": False, "error": "unknown_method"}
+
+    def _open(self, args: dict[str, Any]) -> dict[str, Any]:
+        """The direct conversation with one person: ``D`` followed by their id without its ``U``."""
+        users = str(args.get("users", ""))
+        if not users.startswith(("U", "W")) or "," in users:
+            return {"ok": False, "error": "user_not_found"}
+        return {"ok": True, "channel": {"id": direct_id(users)}}
 
     def _post_message(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = str(args.get("channel", ""))
@@ -252,6 +264,11 @@ class FakeSlack:
             if message.type == aiohttp.WSMsgType.TEXT:
                 self.acks.append(json.loads(message.data))
         return socket
+
+
+def direct_id(user_id: str) -> str:
+    """The id of the fake's direct conversation with ``user_id`` ("U0ANNE" → "D0ANNE000")."""
+    return "D" + user_id[1:].ljust(8, "0")
 
 
 def block_problem(blocks: list[dict[str, Any]]) -> str:

@@ -1,7 +1,8 @@
 """Events end to end on Slack: the real slack-bolt adapter in Socket Mode in a channel against the fake
 Slack, and the sweep run by hand on a fake clock. A coordinator creates a monthly 5-à-7 with the slash
 command or through the guided conversation (plain channel messages), people answer with the buttons
-(a waiting list, a promotion), reminders arrive on time and once, and the ``.ics`` parses back."""
+(a waiting list, a promotion), reminders arrive on time and once, and the ``.ics`` reaches the presser
+in a direct message and parses back."""
 
 from __future__ import annotations
 
@@ -18,21 +19,19 @@ from sqlalchemy import delete, select
 
 from bot.scheduling import Sweep, Swept
 from bot.sending import OutboxSender
-from bot.settings import Settings
 from bot.slack import SlackAdapter
-from bot.wiring import Running, build
+from bot.wiring import Running
 from directory.roles import COORDINATOR, PersonRole, grant
 from handlers.context import Context
 from scheduler.conversations import Conversation
 from scheduler.events import Event
 from scheduler.outbox import OutboxMessage
+from tests.bot.adapter_setup import built_bot, slack_settings, started
 from tests.bot.fake_outbox import TORONTO, Clock, no_sleep
-from tests.bot.fake_slack import CHANNEL, Call, FakeSlack, command, event, press
+from tests.bot.fake_slack import CHANNEL, Call, FakeSlack, command, direct_id, event, press
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-BOT_TOKEN = "xoxb-1000000001-2000000002-passerelleTEST"
-APP_TOKEN = "xapp-1-A0PASSERELLE-3000000003-abcdef"
 NOW = dt.datetime(2026, 11, 20, 14, 0, tzinfo=dt.UTC)  # Friday November 20th, 9 h in Québec
 FIRST = dt.datetime(2026, 12, 3, 17, 0, tzinfo=TORONTO)  # the first Thursday of December
 SECOND = dt.timedelta(seconds=1)
@@ -55,13 +54,8 @@ PAUL = Person("U0PAUL", "paul.cote")  # a member without a role
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def running(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Running]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('events-slack')}/passerelle.db"
-    built = await build(Settings(database_url=url, timezone="America/Toronto", language="fr"),
-                        say=lambda _message: None)
-    try:
+    async with built_bot(tmp_path_factory.mktemp("events-slack")) as built:
         yield built
-    finally:
-        await built.close()
 
 
 @dataclass
@@ -119,21 +113,12 @@ async def channel(running: Running) -> AsyncIterator[Channel]:
     await grant(sessions, "slack", MARIE.user_id, COORDINATOR, granted_by="test", now=NOW)
     clock = Clock(NOW)
     context = Context(sessions, running.context.search, TORONTO, "fr", clock=clock)
-    fake = FakeSlack()
-    await fake.start()
-    values: dict[str, Any] = {
-        "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_APP_TOKEN": APP_TOKEN, "SLACK_SIGNING_SECRET": None,
-        "SLACK_API_URL": fake.api_url,
-    }
-    settings = Settings(**values)
-    adapter = SlackAdapter(settings, context, sleep=no_sleep)
-    await adapter.start()
-    try:
+    async with (
+        FakeSlack() as fake,
+        started(SlackAdapter(slack_settings(fake, socket_mode=True), context, sleep=no_sleep)) as adapter,
+    ):
         sender = OutboxSender(sessions, {"slack": adapter.sender}, clock, sleep=no_sleep)
         yield Channel(fake, context, clock, Sweep(context, sender, running.producers))
-    finally:
-        await adapter.stop()
-        await fake.close()
 
 
 def labels(call: Call) -> list[str]:
@@ -263,13 +248,20 @@ async def test_reminders_arrive_on_time_and_once_even_after_a_failed_try(channel
     assert [call.status for call in channel.fake.calls if call.method == "chat.postMessage"].count(503) == 2
 
 
-async def test_the_calendar_button_uploads_an_ics_with_the_rule_and_the_zone(channel: Channel) -> None:
+async def test_the_calendar_button_uploads_an_ics_in_a_direct_message_with_the_rule_and_the_zone(
+    channel: Channel,
+) -> None:
     announcement = await create_monthly(channel)
-    await channel.press(ANNE, announcement, "Ajouter à mon calendrier", then="files.completeUploadExternal")
-    assert lines(channel.posted_to(CHANNEL)[-1]) == [
+    in_channel = len(channel.posted_to(CHANNEL))
+    notice = await channel.press(ANNE, announcement, "Ajouter à mon calendrier")
+    assert (notice.args["user"], notice.args["text"]) == (ANNE.user_id, "Je vous l'ai envoyé en privé.")
+    assert await channel.run_sweep() == Swept(0, 0, 1)
+    assert lines(channel.posted_to(ANNE.user_id)[-1]) == [
         "Le calendrier de « 5 à 7 du réseau » : ouvrez le fichier pour l'ajouter à votre agenda."]
+    [opened] = channel.fake.delivered("conversations.open")
     [complete] = channel.fake.delivered("files.completeUploadExternal")
-    assert complete.args["channel_id"] == CHANNEL
+    assert (opened.args["users"], complete.args["channel_id"]) == (ANNE.user_id, direct_id(ANNE.user_id))
+    assert len(channel.posted_to(CHANNEL)) == in_channel  # nothing in the channel, for anyone
     [content] = channel.fake.uploads.values()
     calendar = Calendar.from_ical(content)
     [zone] = calendar.walk("VTIMEZONE")

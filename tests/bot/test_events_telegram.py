@@ -1,7 +1,8 @@
 """Events end to end on Telegram: the real python-telegram-bot adapter in a supergroup against the fake
 Bot API, and the sweep run by hand on a fake clock. A coordinator creates a monthly 5-à-7 in one message
 or through the guided conversation, people answer with the buttons (a waiting list, a promotion),
-reminders arrive on time and once, and the ``.ics`` parses back."""
+reminders arrive on time and once (none tried where Telegram would refuse it), and the ``.ics`` reaches
+the presser privately and parses back."""
 
 from __future__ import annotations
 
@@ -19,20 +20,20 @@ from sqlalchemy import delete, select
 
 from bot.scheduling import Sweep, Swept
 from bot.sending import OutboxSender
-from bot.settings import Settings
 from bot.telegram import TelegramAdapter
-from bot.wiring import Running, build
+from bot.wiring import Running
+from directory.private_chats import PrivateChat
 from directory.roles import COORDINATOR, PersonRole, grant
 from handlers.context import Context
 from scheduler.conversations import Conversation
 from scheduler.events import Event
 from scheduler.outbox import OutboxMessage
+from tests.bot.adapter_setup import TELEGRAM_TOKEN, built_bot, started, telegram_settings
 from tests.bot.fake_outbox import TORONTO, Clock, no_sleep
 from tests.bot.fake_telegram import Call, FakeTelegram, bot_message, callback_update, message_update, user
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-TOKEN = "123456789:AAF-fake_token_for_passerelle_tests_0123"
 GROUP_ID = -100123
 NOW = dt.datetime(2026, 11, 20, 14, 0, tzinfo=dt.UTC)  # Friday November 20th, 9 h in Québec
 FIRST = dt.datetime(2026, 12, 3, 17, 0, tzinfo=TORONTO)  # the first Thursday of December
@@ -48,13 +49,8 @@ ANSWERS = ["J'y serai", "Peut-être", "Je ne peux pas", "Ajouter à mon calendri
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def running(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Running]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('events-telegram')}/passerelle.db"
-    built = await build(Settings(database_url=url, timezone="America/Toronto", language="fr"),
-                        say=lambda _message: None)
-    try:
+    async with built_bot(tmp_path_factory.mktemp("events-telegram")) as built:
         yield built
-    finally:
-        await built.close()
 
 
 @dataclass
@@ -112,26 +108,20 @@ async def group(running: Running) -> AsyncIterator[Group]:
     have started the bot in private, Luc and Paul never did."""
     sessions = running.context.sessions
     async with sessions.begin() as session:
-        for table in (OutboxMessage, Event, Conversation, PersonRole):
+        for table in (OutboxMessage, Event, Conversation, PersonRole, PrivateChat):
             await session.execute(delete(table))
     await grant(sessions, "telegram", str(MARIE["id"]), COORDINATOR, granted_by="test", now=NOW)
     clock = Clock(NOW)
     context = Context(sessions, running.context.search, TORONTO, "fr", clock=clock)
-    async with FakeTelegram(TOKEN, require_start=True) as fake:
-        values: dict[str, Any] = {
-            "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": fake.url,
-            "TELEGRAM_WEBHOOK_URL": None, "TELEGRAM_WEBHOOK_SECRET": None,
-        }
-        adapter = TelegramAdapter(Settings(**values), context, sleep=no_sleep)
-        await adapter.start()
-        try:
-            for person in (ANNE, JO):  # pressing Start in the bot's private chat sends /start
-                fake.push(message_update("/start", chat_id=person["id"], sender=person))
-            await fake.wait_for("sendMessage", 2)
-            sender = OutboxSender(sessions, {"telegram": adapter.sender}, clock, sleep=no_sleep)
-            yield Group(fake, context, clock, Sweep(context, sender, running.producers))
-        finally:
-            await adapter.stop()
+    async with (
+        FakeTelegram(TELEGRAM_TOKEN, require_start=True) as fake,
+        started(TelegramAdapter(telegram_settings(fake), context, sleep=no_sleep)) as adapter,
+    ):
+        for person in (ANNE, JO):  # pressing Start in the bot's private chat sends /start
+            fake.push(message_update("/start", chat_id=person["id"], sender=person))
+        await fake.wait_for("sendMessage", 2)
+        sender = OutboxSender(sessions, {"telegram": adapter.sender}, clock, sleep=no_sleep)
+        yield Group(fake, context, clock, Sweep(context, sender, running.producers))
 
 
 def data_of(call: Call, label: str) -> str:
@@ -252,9 +242,11 @@ async def test_answers_fill_the_places_then_the_waiting_list_and_a_withdrawal_pr
 
 
 
-async def test_reminders_arrive_on_time_once_and_a_refused_private_message_stops_no_one(group: Group) -> None:
+async def test_reminders_arrive_on_time_once_and_none_is_tried_where_telegram_would_refuse_it(
+    group: Group,
+) -> None:
     announcement = await create_monthly(group)
-    for person in (ANNE, LUC):  # Luc never started the bot: Telegram refuses to write to him first
+    for person in (ANNE, LUC):  # Luc never started the bot: Telegram would refuse to write to him first
         await group.press(person, announcement, "J'y serai")
     await group.run_sweep()
     reminders: dict[str, list[Call]] = {}
@@ -264,11 +256,10 @@ async def test_reminders_arrive_on_time_once_and_a_refused_private_message_stops
         assert await group.run_sweep() == Swept(0, 0, 0)  # not a second early
         tried = len(group.fake.calls_of("sendMessage"))
         group.clock.now = due
-        assert await group.run_sweep() == Swept(3, 0, 2)  # written for the group, Anne and Luc; Luc's refused
+        assert await group.run_sweep() == Swept(2, 0, 2)  # for the group and Anne; nothing for Luc
         assert await group.run_sweep() == Swept(0, 0, 0)  # and never again
         calls = group.fake.calls_of("sendMessage")[tried:]
-        assert sorted((int(c.params["chat_id"]), c.status) for c in calls) == [
-            (GROUP_ID, 200), (ANNE["id"], 200), (LUC["id"], 403)]
+        assert sorted((int(c.params["chat_id"]), c.status) for c in calls) == [(GROUP_ID, 200), (ANNE["id"], 200)]
         reminders[relative] = calls
         for call in calls:
             assert call.params["text"].splitlines()[:3] == [
@@ -278,18 +269,20 @@ async def test_reminders_arrive_on_time_once_and_a_refused_private_message_stops
             assert labels(call) == ANSWERS[:3]
     assert "2 personnes y seront." in reminders["demain"][0].params["text"]
     group.clock.now = (FIRST - dt.timedelta(hours=2)).astimezone(dt.UTC)
-    assert (await group.run_sweep()).delivered == 2  # H-2 as well, and the tries to Luc stay one each
-    to_luc = [c.status for c in group.fake.calls_of("sendMessage") if c.params["chat_id"] == str(LUC["id"])]
-    assert to_luc == [403] * 3
+    assert (await group.run_sweep()).delivered == 2  # H-2 as well
+    assert [c for c in group.fake.calls_of("sendMessage") if c.params["chat_id"] == str(LUC["id"])] == []
 
 
-async def test_the_calendar_button_sends_an_ics_with_the_rule_and_the_zone(group: Group) -> None:
+async def test_the_calendar_button_sends_an_ics_privately_with_the_rule_and_the_zone(group: Group) -> None:
     announcement = await create_monthly(group)
-    await group.press(ANNE, announcement, "Ajouter à mon calendrier", then="sendDocument")
-    said = group.sent_to(GROUP_ID)[-1].params["text"]
+    in_group = len(group.sent_to(GROUP_ID))
+    pressed = await group.press(ANNE, announcement, "Ajouter à mon calendrier")
+    assert pressed.params["text"] == "Je vous l'ai envoyé en privé." and "url" not in pressed.params
+    assert await group.run_sweep() == Swept(0, 0, 1)
+    said = group.sent_to(ANNE["id"])[-1].params["text"]
     assert said == "Le calendrier de « 5 à 7 du réseau » : ouvrez le fichier pour l'ajouter à votre agenda."
     [document] = group.fake.delivered("sendDocument")
-    assert document.params["chat_id"] == str(GROUP_ID)
+    assert document.params["chat_id"] == str(ANNE["id"])
     filename, content = document.files["document"]
     assert filename.endswith(".ics")
     calendar = Calendar.from_ical(content)
@@ -302,6 +295,15 @@ async def test_the_calendar_button_sends_an_ics_with_the_rule_and_the_zone(group
     coming = recurring_ical_events.of(calendar).between(NOW, dt.datetime(2027, 3, 1, tzinfo=dt.UTC))
     assert [o.decoded("DTSTART").astimezone(TORONTO).isoformat() for o in coming] == [
         "2026-12-03T17:00:00-05:00", "2027-01-07T17:00:00-05:00", "2027-02-04T17:00:00-05:00"]
+
+    linked = await group.press(LUC, announcement, "Ajouter à mon calendrier")  # Luc never started the bot
+    event_hex = data_of(announcement, "Ajouter à mon calendrier").removeprefix("ics:")
+    assert linked.params["url"] == f"https://t.me/passerelle_bot?start=ics_{event_hex}"
+    assert linked.params["text"] == "Touchez « Démarrer » : je vous envoie le calendrier en privé."
+    group.fake.push(message_update(f"/start ics_{event_hex}", chat_id=LUC["id"], sender=LUC))
+    [_, to_luc] = await group.fake.wait_for("sendDocument", 2)
+    assert to_luc.params["chat_id"] == str(LUC["id"]) and to_luc.files["document"][1] == content
+    assert len(group.sent_to(GROUP_ID)) == in_group  # nothing in the group, for anyone
 
 
 async def test_a_member_without_a_role_is_refused(group: Group) -> None:

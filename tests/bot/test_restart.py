@@ -13,6 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 import migrations
+from directory.private_chats import remember_private_chat
 from scheduler.reminders import CLAIM_TIMEOUT
 from tests.bot.fake_outbox import TORONTO, add_event, emptied, yes
 
@@ -58,6 +59,8 @@ async def test_a_sweeper_killed_while_sending_and_restarted_loses_nothing_and_re
             await add_event(sessions, STARTS, T0, channels=(("telegram", f"-100{n}", None),),
                             answers=tuple(yes("telegram", f"{n}0{p}") for p in range(PEOPLE)),
                             title=f"5-à-7 numéro {n}", reminder_offsets="P7D")
+            for p in range(PEOPLE):  # each wrote to the bot privately, so that reminders may reach them
+                await remember_private_chat(sessions, "telegram", f"{n}0{p}", T0)
     log, now = tmp_path / "sent.jsonl", STARTS - dt.timedelta(days=7)
     kills = (5, 23)
     for messages in kills:

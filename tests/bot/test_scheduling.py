@@ -21,6 +21,7 @@ from bot.platforms import ConsoleOutbox, serve
 from bot.scheduling import SKIPPED, Sweep, Swept, sweeping
 from bot.sending import OutboxSender
 from directory.db import create_engine, session_factory
+from directory.private_chats import remember_private_chat
 from handlers.context import Context
 from handlers.messages import Button, ChatRef, Reply
 from handlers.payloads import to_payload
@@ -60,6 +61,7 @@ def to_sweep(context: Context, telegram: FakeOutbox, *producers: object) -> Swee
 
 async def test_one_pass_writes_the_due_reminders_and_sends_them(sessions: Sessions) -> None:
     await add_event(sessions, STARTS, T0, answers=(yes("telegram", "1001"),))
+    await remember_private_chat(sessions, "telegram", "1001", T0)  # or Telegram would refuse the reminder
     clock, telegram = Clock(STARTS - dt.timedelta(days=7) - SECOND), FakeOutbox()
     sweep = to_sweep(to_context(sessions, clock), telegram)
     assert await sweep.run(clock.now) == Swept(0, 0, 0)
@@ -120,6 +122,8 @@ async def test_two_sweepers_on_one_database_send_every_reminder_once(url_and_ses
     for n in range(events):
         await add_event(sessions, STARTS + n * dt.timedelta(minutes=7), T0, channels=(("telegram", f"-100{n}", None),),
                         answers=(yes("telegram", f"{n}01"), yes("telegram", f"{n}02")))
+        for person in (f"{n}01", f"{n}02"):
+            await remember_private_chat(sessions, "telegram", person, T0)
     async with sessions() as session:
         instants = sorted(set((await session.scalars(select(Reminder.due_at))).all()))
     other_engine = create_engine(url)

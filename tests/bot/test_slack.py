@@ -21,6 +21,7 @@ from aiohttp import web
 from bot.settings import Settings
 from bot.slack import SlackAdapter, SlackStartError, to_incoming, to_plain_text
 from directory.models import Organization, Service
+from handlers import router
 from handlers.context import Context
 from handlers.messages import Attachment, Button, Card, ChatRef, Incoming, Reply
 from tests.bot.adapter_setup import SLACK_BOT_TOKEN, SLACK_SECRET, Sleeps, slack_settings, started
@@ -296,6 +297,31 @@ async def test_attachments_are_uploaded_to_the_conversation(socket: SlackAdapter
 
 
 @module_loop
+async def test_a_file_for_a_person_goes_to_the_direct_conversation_opened(
+    socket: SlackAdapter, fake: FakeSlack
+) -> None:
+    ics = b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+    reply = Reply("Le 5 à 7", attachments=(Attachment("5a7.ics", ics, "text/calendar"),))
+    assert await socket.sender.post(ChatRef("slack", "U0ANNE"), reply)
+    methods = [c.method for c in fake.calls if c.method not in ("auth.test", "apps.connections.open")]
+    assert methods == ["conversations.open", "chat.postMessage", "files.getUploadURLExternal",
+                       "files.completeUploadExternal"]
+    [opened] = fake.delivered("conversations.open")
+    [posted] = fake.delivered()
+    [complete] = fake.delivered("files.completeUploadExternal")
+    assert (opened.args["users"], posted.args["channel"], complete.args["channel_id"]) == (
+        "U0ANNE", "U0ANNE", "D0ANNE000")
+    assert list(fake.uploads.values()) == [ics]
+
+
+@module_loop
+async def test_a_text_for_a_person_opens_no_conversation(socket: SlackAdapter, fake: FakeSlack) -> None:
+    assert await socket.sender.post(ChatRef("slack", "U0ANNE"), Reply("Rappel"))
+    assert [c.method for c in fake.calls if c.method not in ("auth.test", "apps.connections.open")] == [
+        "chat.postMessage"]
+
+
+@module_loop
 async def test_bad_credentials_stop_the_start_with_the_variable_named(
     fake: FakeSlack, context: Context
 ) -> None:
@@ -339,10 +365,11 @@ def test_incoming_from_commands_mentions_messages_and_buttons() -> None:
 
 def test_the_manifest_declares_what_the_adapter_listens_to() -> None:
     manifest = (Path(__file__).resolve().parents[2] / "slack-manifest.yml").read_text(encoding="utf-8")
-    assert re.findall(r"- command: /(\w+)", manifest) == [
-        "qui", "org", "aide", "lieu", "langue", "evenement", "event", "evenements", "calendrier", "annonce",
-        "annuler",
-    ]
+    declared = re.findall(r"- command: /(\w+)", manifest)
+    assert declared[:5] == ["qui", "org", "aide", "lieu", "langue"]
+    assert {"evenement", "evenements", "calendrier", "annonce", "annuler", "table", "decision", "suivi",
+            "ordre_du_jour", "equipe"} <= set(declared)
+    assert set(declared) <= set(router.COMMANDS)  # every slash command has its handler
     events = ["app_mention", "message.im", "message.channels", "message.groups"]
     assert re.findall(r"^      - (\S+)$", manifest, re.MULTILINE) == events
     scopes = re.findall(r"^      - ([a-z.:]+) ", manifest, re.MULTILINE)

@@ -21,6 +21,7 @@ from bot.telegram_render import LIMIT, units
 from bot.telegram_sender import to_failure
 from bot.wiring import Running
 from directory.models import Organization
+from handlers import router
 from handlers.messages import Attachment, Button, Card, ChatRef, Field, Reply
 from scheduler.event_store import EventDraft, create_event
 from tests.bot.adapter_setup import TELEGRAM_TOKEN, Sleeps, built_bot, telegram, telegram_settings
@@ -99,11 +100,14 @@ async def test_setmycommands_in_french_and_english(fake: FakeTelegram, running: 
         pass
     french, english = fake.calls_of("setMyCommands")
     assert "language_code" not in french.params and english.params["language_code"] == "en"
-    networking = ["evenements", "calendrier", "annonce", "annuler"]
+    shared = ["evenements", "calendrier", "annonce", "annuler", "table", "decision", "suivi", "ordre_du_jour",
+              "equipe"]
     assert [c["command"] for c in french.params["commands"]] == [
-        "qui", "org", "aide", "lieu", "langue", "evenement", *networking]
+        "qui", "org", "aide", "lieu", "langue", "evenement", *shared]
     assert [c["command"] for c in english.params["commands"]] == [
-        "who", "org", "help", "lieu", "langue", "event", *networking]
+        "who", "org", "help", "lieu", "langue", "event", *shared]
+    declared = {c["command"] for c in french.params["commands"] + english.params["commands"]}
+    assert declared <= set(router.COMMANDS)  # every command offered has its handler
     descriptions = {c["command"]: c["description"] for c in english.params["commands"]}
     assert descriptions["event"].startswith("Create an event") and descriptions["annuler"].startswith("Stop")
     assert fake.calls_of("getMe") and fake.calls_of("deleteWebhook") and not fake.calls_of("setWebhook")

@@ -1,5 +1,6 @@
 """Due reminders written to the outbox on SQLite and PostgreSQL: to every channel and to each person
-coming, once, at the right UTC instants across the daylight-saving changes, in the network's language."""
+coming whom the bot may write to (on Telegram, who once wrote to it privately), once, at the right UTC
+instants across the daylight-saving changes, in the network's language."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
+from directory.private_chats import PrivateChat, remember_private_chat
 from handlers.due import enqueue_due_reminders, enqueue_reminder
 from handlers.payloads import to_reply
 from scheduler import reminders
@@ -31,8 +33,12 @@ ANSWERS = (
 
 @pytest_asyncio.fixture
 async def sessions(migrated_database: str) -> AsyncIterator[Sessions]:
-    """The module's migrated database (SQLite, then PostgreSQL), emptied."""
+    """The module's migrated database (SQLite, then PostgreSQL), emptied; on Telegram only 1001 has
+    written to the bot privately."""
     async with emptied(migrated_database) as sessions:
+        async with sessions.begin() as session:
+            await session.execute(delete(PrivateChat))
+        await remember_private_chat(sessions, "telegram", "1001", T0)
         yield sessions
 
 
@@ -84,6 +90,18 @@ async def test_a_due_reminder_goes_to_every_channel_and_to_each_person_coming(se
     ]
     assert [r.status for r in await reminder_rows(sessions, event_id)] == [DONE, "pending", "pending"]
     assert await sweep_at(sessions, due + HOUR) == 0
+
+
+async def test_no_direct_reminder_to_someone_on_telegram_who_never_wrote_to_the_bot(sessions: Sessions) -> None:
+    starts = dt.datetime(2026, 10, 22, 17, 0, tzinfo=TORONTO)
+    answers = (yes("telegram", "1001"), yes("telegram", "1006"), yes("slack", "U0PAUL"))
+    await add_event(sessions, starts.astimezone(UTC), T0, channels=CHANNELS[:1], answers=answers,
+                    reminder_offsets="P1D")
+    assert await sweep_at(sessions, starts - dt.timedelta(days=1)) == 3  # not to 1006: Telegram would refuse it
+    rows = await outbox_rows(sessions)
+    assert [(r.platform, r.chat_id) for r in rows] == [
+        ("slack", "U0PAUL"), ("telegram", "-100111"), ("telegram", "1001")]
+    assert to_reply(rows[0].payload).text.splitlines()[-1] == "3 personnes y seront."
 
 
 @pytest.mark.parametrize(("starts", "created", "expected"), [

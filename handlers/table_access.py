@@ -1,0 +1,83 @@
+"""Finding the table a person names, and who may change it: its coordinator, an admin, or the
+local operator on the console. Everyone may see a table."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from directory.concertation import ConcertationTable, TableMember, active_members, find_table
+from directory.roles import ADMIN, roles_of
+from handlers.context import Context
+from handlers.markup import escape
+from handlers.messages import Incoming, Reply
+from handlers.names import OrganizationNames
+from handlers.texts import Texts
+
+
+def split_parts(args: str) -> list[str]:
+    """The parts of "a ; b ; c", stripped (empty parts kept, to tell the person which is missing)."""
+    return [part.strip() for part in args.split(";")]
+
+
+def to_short_id(value: uuid.UUID) -> str:
+    """A uuid in 22 URL-safe characters, to fit two of them in a button's data."""
+    return base64.urlsafe_b64encode(value.bytes).decode("ascii").rstrip("=")
+
+
+def from_short_id(text: str) -> uuid.UUID | None:
+    """The uuid ``to_short_id`` wrote, none when ``text`` is not one."""
+    try:
+        raw = base64.urlsafe_b64decode(text + "==")
+        return uuid.UUID(bytes=raw) if len(text) == 22 else None
+    except ValueError:
+        return None
+
+
+async def one_table(session: AsyncSession, name: str, t: Texts) -> ConcertationTable | Reply:
+    """The table ``name`` designates, or the reply saying none or several do."""
+    found = await find_table(session, name)
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        return Reply(t("Aucune table ne s'appelle « {name} ». Tapez **/table liste** pour voir les tables.",
+                       name=escape(name)))
+    names = ", ".join(f"« {escape(table.name)} »" for table in found)
+    return Reply(t("Plusieurs tables correspondent à « {name} » : {names}. Précisez le nom.",
+                   name=escape(name), names=names))
+
+
+async def may_manage(context: Context, incoming: Incoming, table: ConcertationTable) -> bool:
+    """True for the table's coordinator, an admin of the sender's platform, or on the console."""
+    platform = incoming.chat.platform
+    if platform == "console":
+        return True
+    if (table.coordinator_platform, table.coordinator_user_id) == (platform, incoming.user_id):
+        return True
+    return ADMIN in await roles_of(context.sessions, platform, incoming.user_id)
+
+
+def manage_refusal(t: Texts, table: ConcertationTable) -> Reply:
+    """Who may change the table ``table``."""
+    return Reply(t("Seuls le coordonnateur de la table « {table} » ({coordinator}) et les administrateurs "
+                   "peuvent changer ses membres.",
+                   table=escape(table.name), coordinator=escape(table.coordinator_name or table.coordinator_user_id)))
+
+
+async def one_member(session: AsyncSession, table: ConcertationTable, name: str, t: Texts) -> TableMember | Reply:
+    """The active member of ``table`` whose organization ``name`` designates, or the reply saying why none."""
+    members = await active_members(session, table.id)
+    match = OrganizationNames([(m.id, m.organization_name, None) for m in members]).find(name)
+    if match.sure:
+        return next(m for m in members if m.id == match.choices[0].org_id)
+    if len(match.choices) == 1:
+        return Reply(t("Aucun membre de « {table} » ne s'appelle « {name} ». Vouliez-vous dire « {member} » ?",
+                       table=escape(table.name), name=escape(name), member=escape(match.choices[0].label)))
+    if match.choices:
+        names = ", ".join(f"« {escape(choice.label)} »" for choice in match.choices)
+        return Reply(t("Plusieurs membres de « {table} » ressemblent à « {name} » : {names}. Précisez le nom.",
+                       table=escape(table.name), name=escape(name), names=names))
+    return Reply(t("Aucun membre de « {table} » ne ressemble à « {name} ». Tapez **/table {table}** pour voir ses membres.",
+                   table=escape(table.name), name=escape(name)))
