@@ -23,7 +23,7 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
@@ -83,6 +83,7 @@ class SlackAdapter:
         self.app.action(ACTION_ID)(self._on_request)
         self._socket: AsyncSocketModeHandler | None = None
         self._working: set[asyncio.Task[Any]] = set()
+        self._names: dict[str, str] = {}  # user id → name, for events (they carry none)
 
     async def start(self) -> None:
         """Check the token (learning the bot's user id), then connect Socket Mode when configured."""
@@ -140,9 +141,30 @@ class SlackAdapter:
         await ack()
         incoming = to_incoming(body, self.context.language, self.bot_user_id)
         if incoming is not None:
-            task = asyncio.create_task(self._answer(incoming, respond))
+            task = asyncio.create_task(self._named_then_answer(incoming, respond))
             self._working.add(task)
             task.add_done_callback(self._working.discard)
+
+    async def _named_then_answer(self, incoming: Incoming, respond: AsyncRespond | None) -> None:
+        if not incoming.user_name and incoming.user_id:  # events carry no name, unlike commands and buttons
+            incoming = dataclasses.replace(incoming, user_name=await self._name_of(incoming.user_id))
+        await self._answer(incoming, respond)
+
+    async def _name_of(self, user_id: str) -> str:
+        """How Slack shows the person (display name, else real name), remembered; "" when it cannot say."""
+        if user_id not in self._names:
+            try:
+                found = await self.client.users_info(user=user_id)
+            except (SlackApiError, SlackRequestError, TimeoutError, aiohttp.ClientError) as error:
+                log.warning("Slack : nom de %s inconnu (%s)", user_id, error)
+                return ""
+            user = found.get("user") or {}
+            profile = user.get("profile") or {}
+            self._names[user_id] = str(
+                profile.get("display_name") or profile.get("real_name") or user.get("real_name")
+                or user.get("name") or ""
+            )
+        return self._names[user_id]
 
     async def _answer(self, incoming: Incoming, respond: AsyncRespond | None) -> None:
         try:
@@ -234,7 +256,8 @@ def _event(event: dict[str, Any], locale: str, bot_user_id: str) -> Incoming | N
 
 
 def to_plain_text(text: str) -> str:
-    """Slack message text as the person typed it: mentions dropped, links as their label, entities decoded."""
+    """Slack message text as the person typed it: mentions dropped, links as their label, entities
+    decoded, spaces squeezed within each line."""
 
     def control(match: re.Match[str]) -> str:
         target, _, label = match[1].partition("|")
@@ -246,4 +269,5 @@ def to_plain_text(text: str) -> str:
 
     plain = _CONTROL.sub(control, text)
     plain = plain.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-    return " ".join(plain.split())
+    lines = (" ".join(line.split()) for line in plain.splitlines())  # a pasted list keeps its lines
+    return "\n".join(line for line in lines if line)

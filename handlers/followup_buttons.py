@@ -152,6 +152,19 @@ def _settled(t: Texts, followup: Followup, member: TableMember, context: Context
                    organization=escape(member.organization_name), day=day), notice=True)
 
 
+async def _held_open(
+    session: AsyncSession, context: Context, t: Texts, followup_id: uuid.UUID
+) -> Reminded | Reply:
+    """The follow-up, held until the caller's transaction ends, with its decision, table and member; or
+    the notice saying it is gone or already answered."""
+    followup = await followups.lock_followup(session, followup_id)
+    found = await _reminded(session, followup_id) if followup is not None else None
+    if found is None:
+        return Reply(t("Ce rappel n'existe plus : la décision a été retirée."), notice=True)
+    settled = _settled(t, found.followup, found.member, context)
+    return found if settled is None else settled
+
+
 async def _answer(
     incoming: Incoming, context: Context, followup_id: uuid.UUID, status: str, note: str | None
 ) -> list[Reply]:
@@ -162,13 +175,9 @@ async def _answer(
     by = incoming.user_name or to_person_ref(incoming)
     async with context.sessions.begin() as session:
         await conversation.finish(context, incoming, session)
-        followup = await followups.lock_followup(session, followup_id)
-        found = await _reminded(session, followup_id) if followup is not None else None
-        if found is None:
-            return [Reply(t("Ce rappel n'existe plus : la décision a été retirée."), notice=True)]
-        settled = _settled(t, found.followup, found.member, context)
-        if settled is not None:
-            return [settled]
+        found = await _held_open(session, context, t, followup_id)
+        if isinstance(found, Reply):
+            return [found]
         followups.record_answer(session, found.followup, status, to_person_ref(incoming), now, note)
         edited = to_answered(broadcast, found.decision, found.table, found.member, found.followup, by, today)
         await enqueue_edit(session, followup_topic(followup_id), to_payload(edited), now)
@@ -186,13 +195,9 @@ async def _snooze(incoming: Incoming, context: Context, followup_id: uuid.UUID) 
     now = context.clock()
     today = now.astimezone(context.timezone).date()
     async with context.sessions.begin() as session:
-        followup = await followups.lock_followup(session, followup_id)
-        found = await _reminded(session, followup_id) if followup is not None else None
-        if found is None:
-            return [Reply(t("Ce rappel n'existe plus : la décision a été retirée."), notice=True)]
-        settled = _settled(t, found.followup, found.member, context)
-        if settled is not None:
-            return [settled]
+        found = await _held_open(session, context, t, followup_id)
+        if isinstance(found, Reply):
+            return [found]
         due = followups.snooze(session, found.followup, to_person_ref(incoming), now, context.timezone,
                                found.table.summer_break)
         day = due.astimezone(context.timezone).date()

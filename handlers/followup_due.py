@@ -20,6 +20,7 @@ from handlers.context import Context
 from handlers.followup_texts import followup_topic, to_escalation, to_reminder, to_unreachable
 from handlers.payloads import to_payload
 from handlers.reachability import reachable_among
+from handlers.table_notices import tell_coordinator
 from handlers.texts import Texts, texts_for
 from scheduler import followups
 from scheduler.followups import CLOSED, LEFT, Decision, DueFollowup, Followup, FollowupLog, History
@@ -72,14 +73,16 @@ async def _remind(
     if member.team_platform and member.team_chat_id:
         chats.append((member.team_platform, member.team_chat_id, member.team_thread_id))
     written = 0
+    # each reminder falls due at its own instant, also after a change of representative restarts the count
+    step = followup.due_at.isoformat() if followup.due_at else str(followup.stage)
     for platform, chat_id, thread_id in chats:
         written += await enqueue(
             session, platform, chat_id, thread_id, payload, now, topic=followup_topic(followup.id),
-            dedupe_key=f"followup:{followup.id}:{followup.stage}:{platform}:{chat_id}",
+            dedupe_key=f"followup:{followup.id}:{step}:{platform}:{chat_id}",
         )
     if not chats:
         person = f"{member.representative_platform}:{member.representative_user_id}"
-        written += await _tell_coordinator(session, table, to_payload(to_unreachable(t, table, member)), now,
+        written += await tell_coordinator(session, table, to_payload(to_unreachable(t, table, member)), now,
                                            f"followup:unreachable:{member.id}:{person}")
     detail = ", ".join(f"{platform}:{chat_id}" for platform, chat_id, _ in chats) or "unreachable"
     followups.record_reminder(session, followup, history, now, context.timezone, table.summer_break, detail)
@@ -95,15 +98,4 @@ async def _escalate(
     late.sort(key=lambda member: member.organization_name)
     today = now.astimezone(context.timezone).date()
     payload = to_payload(to_escalation(t, decision, table, late, today))
-    return await _tell_coordinator(session, table, payload, now, f"followup:{followup.id}:escalation")
-
-
-async def _tell_coordinator(
-    session: AsyncSession, table: ConcertationTable, payload: dict[str, object], now: dt.datetime, key: str
-) -> int:
-    """A private message to the table's coordinator, when the bot may write to them; how many written."""
-    coordinator = (table.coordinator_platform, table.coordinator_user_id)
-    written = 0
-    for platform, user_id in await reachable_among(session, [coordinator]):
-        written += await enqueue(session, platform, user_id, None, payload, now, dedupe_key=f"{key}:{platform}:{user_id}")
-    return written
+    return await tell_coordinator(session, table, payload, now, f"followup:{followup.id}:escalation")

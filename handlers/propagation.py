@@ -3,10 +3,11 @@ every local table under it (and the tables under those), each copy pointing to t
 carries (``parent_decision_id``) and followed up with every active member of its table, reminded
 at the next sweep.
 
-A table that already received the decision is not given it twice, but the tables under it still
-are (a table added since the last propagation gets its copy). The deadline is the original one,
-or two weeks from today when it has already passed. Everything is written in one transaction.
-Only the coordinator of the decision's table and admins may propagate it.
+A table that already received the decision is not given it twice, not even by two propagations at
+the same instant (one waits for the other, then skips), but the tables under it still are (a table
+added since the last propagation gets its copy). The deadline is the original one, or two weeks
+from today when it has already passed. Everything is written in one transaction. Only the
+coordinator of the decision's table and admins may propagate it.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from handlers.messages import Incoming, Reply
 from handlers.permissions import to_person_ref
 from handlers.table_access import may_manage
 from handlers.texts import Texts, texts_for
-from scheduler.followups import PENDING, Decision, Followup
+from scheduler.followups import Decision, carry_decision
 from scheduler.short_ids import select_by_short_id
 
 LATE_DEADLINE = dt.timedelta(weeks=2)  # given to copies of a decision whose deadline has passed
@@ -71,36 +72,23 @@ async def carry_down(
     sources = [decision]
     while sources:
         source = sources.pop(0)
+        deadline = source.deadline if source.deadline >= today else today + LATE_DEADLINE
         for child in await children(session, source.table_id):
             if child.id in seen:
                 continue
             seen.add(child.id)
-            copy = await session.scalar(
-                select(Decision).where(Decision.table_id == child.id, Decision.parent_decision_id == source.id)
-            )
-            if copy is None:
-                copy, followups = await _copy(session, source, child, now, today, author)
-                carried.append(Carried(child.name, followups, new=True))
-            else:
+            members = [member.id for member in await active_members(session, child.id)]
+            copy = await carry_decision(session, source, child.id, deadline, members, author, now)
+            if copy is not None:
+                carried.append(Carried(child.name, len(members), new=True))
+            else:  # the table already carries it: its own copy goes on down
                 carried.append(Carried(child.name, 0, new=False))
-            sources.append(copy)
+                copy = await session.scalar(
+                    select(Decision).where(Decision.table_id == child.id, Decision.parent_decision_id == source.id)
+                )
+            if copy is not None:
+                sources.append(copy)
     return carried
-
-
-async def _copy(
-    session: AsyncSession, source: Decision, table: ConcertationTable, now: dt.datetime, today: dt.date,
-    author: str,
-) -> tuple[Decision, int]:
-    deadline = source.deadline if source.deadline >= today else today + LATE_DEADLINE
-    copy = Decision(table_id=table.id, text=source.text, meeting_date=source.meeting_date, deadline=deadline,
-                    parent_decision_id=source.id, created_by=author, created_at=now)
-    session.add(copy)
-    await session.flush()
-    members = await active_members(session, table.id)
-    session.add_all(Followup(decision_id=copy.id, member_id=member.id, status=PENDING, due_at=now, stage=0)
-                    for member in members)
-    await session.flush()
-    return copy, len(members)
 
 
 async def _decision(context: Context, typed: str, t: Texts) -> tuple[Decision, ConcertationTable] | Reply:

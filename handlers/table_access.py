@@ -81,3 +81,22 @@ async def one_member(session: AsyncSession, table: ConcertationTable, name: str,
                        table=escape(table.name), name=escape(name), names=names))
     return Reply(t("Aucun membre de « {table} » ne ressemble à « {name} ». Tapez **/table {table}** pour voir ses membres.",
                    table=escape(table.name), name=escape(name)))
+
+
+async def managed_member(
+    session: AsyncSession, context: Context, incoming: Incoming, args: str, usage: str, t: Texts
+) -> tuple[ConcertationTable, TableMember] | Reply:
+    """The table and its member named in ``args`` ("<table> ; <organisme>"), when the sender may change
+    that table; else the reply saying why not (``usage`` when ``args`` does not name both)."""
+    parts = split_parts(args)
+    if len(parts) != 2 or not all(parts):
+        return Reply(usage)
+    table = await one_table(session, parts[0], t)
+    if isinstance(table, Reply):
+        return table
+    if not await may_manage(context, incoming, table):
+        return manage_refusal(t, table)
+    member = await one_member(session, table, parts[1], t)
+    if isinstance(member, Reply):
+        return member
+    return table, member

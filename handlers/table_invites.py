@@ -1,7 +1,8 @@
 """Invitations to represent an organization at a table: the coordinator gets a one-time code (8
 characters, valid 14 days; on Telegram also a link), hands it to the person, who claims the seat with
-``/table representer <code>`` or by opening the link (``/start rep_<code>``). ``/table remplacer``
-issues a new code when the representative changes; the open follow-ups then go to the new person."""
+``/table representer <code>`` or by opening the link (``/start rep_<code>``), and the coordinator is
+told. ``/table remplacer`` issues a new code when the representative changes; the open follow-ups
+then go to the new person. Asked for in a group, the code is sent to the asker privately."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from handlers.markup import escape
 from handlers.messages import Incoming, Reply
 from handlers.permissions import to_person_ref
 from handlers.reachability import is_reachable
-from handlers.table_access import manage_refusal, may_manage, one_member, one_table, split_parts
+from handlers.table_access import managed_member
+from handlers.table_notices import hand_invitation, tell_new_representative
 from handlers.table_turnover import move_followups
 from handlers.texts import Texts, texts_for
 
@@ -53,20 +55,15 @@ def to_invitation(member: TableMember, table: ConcertationTable, context: Contex
 async def replace(incoming: Incoming, context: Context, args: str) -> list[Reply]:
     """``/table remplacer <table> ; <organisme>``: a new invitation for the member's next representative."""
     t = texts_for(incoming.locale)
-    parts = split_parts(args)
-    if len(parts) != 2 or not all(parts):
-        return [Reply(t("Pour changer de représentant : **/table remplacer <table> ; <organisme>**"))]
+    usage = t("Pour changer de représentant : **/table remplacer <table> ; <organisme>**")
+    now = context.clock()
     async with context.sessions.begin() as session:
-        table = await one_table(session, parts[0], t)
-        if isinstance(table, Reply):
-            return [table]
-        if not await may_manage(context, incoming, table):
-            return [manage_refusal(t, table)]
-        member = await one_member(session, table, parts[1], t)
-        if isinstance(member, Reply):
-            return [member]
-        issue_invitation(member, context.clock())
-    lines = [to_invitation(member, table, context, t)]
+        found = await managed_member(session, context, incoming, args, usage, t)
+        if isinstance(found, Reply):
+            return [found]
+        table, member = found
+        issue_invitation(member, now)
+        lines = await hand_invitation(session, context, incoming, to_invitation(member, table, context, t), now)
     if member.representative_user_id:
         lines.append(t("{name} reste le représentant jusqu'à ce que la nouvelle personne utilise le code ; "
                        "les suivis en attente lui seront alors transmis.",
@@ -104,6 +101,7 @@ async def claim(incoming: Incoming, context: Context, code: str) -> list[Reply]:
         moved = await move_followups(session, member, former, now, to_person_ref(incoming)) if former else 0
         table = await session.get(ConcertationTable, member.table_id)
         assert table is not None
+        await tell_new_representative(session, context, incoming, table, member, code, now)
     lines = [t("C'est noté : vous représentez maintenant **{organization}** à « {table} ». Je vous rappellerai les "
                "décisions à rapporter à votre équipe.", organization=escape(member.organization_name),
                table=escape(table.name))]

@@ -19,13 +19,14 @@ from handlers.permissions import to_person_ref
 from handlers.table_access import (
     from_short_id,
     manage_refusal,
+    managed_member,
     may_manage,
-    one_member,
     one_table,
     split_parts,
     to_short_id,
 )
 from handlers.table_invites import issue_invitation, to_invitation
+from handlers.table_notices import hand_invitation
 from handlers.table_turnover import close_followups
 from handlers.texts import Texts, texts_for
 
@@ -107,13 +108,15 @@ async def _join(incoming: Incoming, context: Context, table_id: uuid.UUID, org_i
         if any(member.organization_id == org_id for member in await active_members(session, table.id)):
             return [Reply(t("{organization} fait déjà partie de « {table} ».",
                             organization=escape(name), table=escape(table.name)))]
+        now = context.clock()
         member = TableMember(table_id=table.id, organization_id=org_id, organization_name=name, role=role,
-                             joined_at=context.clock())
-        issue_invitation(member, context.clock())
+                             joined_at=now)
+        issue_invitation(member, now)
         session.add(member)
+        invitation = await hand_invitation(session, context, incoming, to_invitation(member, table, context, t), now)
     added = t("**{organization}** fait maintenant partie de « {table} » (rôle : {role}).",
               organization=escape(name), table=escape(table.name), role=escape(role))
-    return [Reply("\n".join([added, to_invitation(member, table, context, t)]))]
+    return [Reply("\n".join([added, *invitation]))]
 
 
 async def _organization_name(session: AsyncSession, org_id: uuid.UUID) -> str | None:
@@ -123,19 +126,13 @@ async def _organization_name(session: AsyncSession, org_id: uuid.UUID) -> str | 
 async def remove(incoming: Incoming, context: Context, args: str) -> list[Reply]:
     """The organization leaves the table: its row stays for the history, its open follow-ups are closed."""
     t = texts_for(incoming.locale)
-    parts = split_parts(args)
-    if len(parts) != 2 or not all(parts):
-        return [Reply(t("Pour retirer un membre : **/table retirer <table> ; <organisme>**"))]
+    usage = t("Pour retirer un membre : **/table retirer <table> ; <organisme>**")
     now = context.clock()
     async with context.sessions.begin() as session:
-        table = await one_table(session, parts[0], t)
-        if isinstance(table, Reply):
-            return [table]
-        if not await may_manage(context, incoming, table):
-            return [manage_refusal(t, table)]
-        member = await one_member(session, table, parts[1], t)
-        if isinstance(member, Reply):
-            return [member]
+        found = await managed_member(session, context, incoming, args, usage, t)
+        if isinstance(found, Reply):
+            return [found]
+        table, member = found
         member.left_at = now
         member.invite_expires_at = None
         closed = await close_followups(session, member, now, to_person_ref(incoming))

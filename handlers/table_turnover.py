@@ -10,10 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from directory.concertation import TableMember
-from scheduler.followups import CLAIMED, CLOSED, PENDING, Followup, FollowupLog
-
-OPEN = (PENDING, CLAIMED)
-LEFT, MOVED = "left", "moved"
+from scheduler.followups import CLOSED, LEFT, MOVED, OPEN, PENDING, Followup, FollowupLog
 
 
 async def close_followups(session: AsyncSession, member: TableMember, now: dt.datetime, actor: str) -> int:
@@ -34,12 +31,14 @@ async def move_followups(session: AsyncSession, member: TableMember, former: str
                          actor: str) -> int:
     """Record that the member's open follow-ups now go to its new representative, each with a "moved"
     entry naming ``former``; the waiting ones fall due now, their reminders counted afresh for the new
-    person. How many moved."""
+    person and no longer escalated (the new person starts a fresh cadence). How many moved."""
     moved = list(await session.scalars(
         select(Followup.id).where(Followup.member_id == member.id, Followup.status.in_(OPEN)).order_by(Followup.id)
     ))
     await session.execute(
-        update(Followup).where(Followup.member_id == member.id, Followup.status == PENDING).values(due_at=now, stage=0)
+        update(Followup)
+        .where(Followup.member_id == member.id, Followup.status == PENDING)
+        .values(due_at=now, stage=0, escalated_at=None)
     )
     detail = f"ancien représentant : {former}"
     session.add_all(FollowupLog(followup_id=followup_id, at=now, kind=MOVED, actor=actor, detail=detail)

@@ -27,7 +27,8 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, select, update
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -43,6 +44,8 @@ class Decision(Base):
     """One decision of one table, to bring back to the teams by ``deadline``."""
 
     __tablename__ = "decision"
+    # a decision is carried down to a table once (NULL parents, the table's own decisions, stay free)
+    __table_args__ = (UniqueConstraint("table_id", "parent_decision_id"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     table_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("concertation_table.id", ondelete="CASCADE"))
@@ -127,21 +130,56 @@ async def create_decision(
     member_ids: Sequence[uuid.UUID],
     created_by: str,
     now: dt.datetime,
-    parent_decision_id: uuid.UUID | None = None,
 ) -> Decision:
-    """A decision and one follow-up per member in ``member_ids``, due ``now``, in the caller's transaction."""
+    """A decision of the table ``table_id`` and one follow-up per member in ``member_ids``, due ``now``,
+    in the caller's transaction."""
     decision = Decision(
         id=uuid.uuid4(), table_id=table_id, text=text, meeting_date=meeting_date, deadline=deadline,
-        parent_decision_id=parent_decision_id, created_by=created_by, created_at=now,
+        created_by=created_by, created_at=now,
     )
     session.add(decision)
     await session.flush()
+    await _add_followups(session, decision.id, member_ids, now)
+    return decision
+
+
+async def carry_decision(
+    session: AsyncSession,
+    source: Decision,
+    table_id: uuid.UUID,
+    deadline: dt.date,
+    member_ids: Sequence[uuid.UUID],
+    created_by: str,
+    now: dt.datetime,
+) -> Decision | None:
+    """A copy of ``source`` for the table ``table_id`` under its own, with one follow-up per member in
+    ``member_ids``, due ``now``, in the caller's transaction; None, and nothing written, when that table
+    already carries ``source`` (a copy written at the same instant by another transaction is waited for,
+    then kept: the table carries a decision once)."""
+    dialect = (await session.connection()).dialect.name
+    insert = postgresql.insert(Decision) if dialect == "postgresql" else sqlite.insert(Decision)
+    written = await session.scalar(
+        insert.values(
+            id=uuid.uuid4(), table_id=table_id, text=source.text, meeting_date=source.meeting_date,
+            deadline=deadline, parent_decision_id=source.id, created_by=created_by, created_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=[Decision.table_id, Decision.parent_decision_id])
+        .returning(Decision.id)
+    )
+    if written is None:
+        return None
+    await _add_followups(session, written, member_ids, now)
+    return await session.get(Decision, written)
+
+
+async def _add_followups(
+    session: AsyncSession, decision_id: uuid.UUID, member_ids: Sequence[uuid.UUID], now: dt.datetime
+) -> None:
     session.add_all(
-        Followup(id=uuid.uuid4(), decision_id=decision.id, member_id=member_id, status=PENDING, due_at=now, stage=0)
+        Followup(id=uuid.uuid4(), decision_id=decision_id, member_id=member_id, status=PENDING, due_at=now, stage=0)
         for member_id in member_ids
     )
     await session.flush()
-    return decision
 
 
 async def claim_due(sessions: async_sessionmaker[AsyncSession], now: dt.datetime, limit: int = 50) -> list[DueFollowup]:

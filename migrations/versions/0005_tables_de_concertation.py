@@ -56,6 +56,7 @@ def upgrade() -> None:
         sa.Column("created_by", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_decision")),
+        sa.UniqueConstraint("table_id", "parent_decision_id", name=op.f("uq_decision_table_id")),
         sa.ForeignKeyConstraint(
             ["table_id"], ["concertation_table.id"],
             name=op.f("fk_decision_table_id_concertation_table"), ondelete="CASCADE",

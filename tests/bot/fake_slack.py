@@ -58,6 +58,7 @@ class FakeSlack:
     refused: dict[str, str] = field(default_factory=dict)  # channel -> error of chat.postMessage there
     messages: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # (channel, ts) -> message
     base: str = ""
+    people: dict[str, str] = field(default_factory=dict)  # user id → display name, for users.info
     _failures: dict[str, list[Failure | None]] = field(default_factory=dict)
     _held: dict[str, asyncio.Event] = field(default_factory=dict)
     _socket: web.WebSocketResponse | None = None
@@ -77,6 +78,7 @@ class FakeSlack:
         """Listen on a free port of 127.0.0.1."""
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)  # the SDK reads some methods (users.info) with GET
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_post("/response/{name}", self._response)
         app.router.add_get("/socket", self._websocket)
@@ -190,7 +192,18 @@ class FakeSlack:
             return {"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")} for f in files]}
         if method == "conversations.open":
             return self._open(args)
+        if method == "users.info":
+            return self._user(args)
         return {"ok": False, "error": "unknown_method"}
+
+    def _user(self, args: dict[str, Any]) -> dict[str, Any]:
+        """A person of ``people`` (id → display name), as Slack describes them."""
+        user_id = str(args.get("user", ""))
+        if user_id not in self.people:
+            return {"ok": False, "error": "user_not_found"}
+        name = self.people[user_id]
+        return {"ok": True, "user": {"id": user_id, "name": name.lower().replace(" ", "."),
+                                     "real_name": name, "profile": {"display_name": name, "real_name": name}}}
 
     def _open(self, args: dict[str, Any]) -> dict[str, Any]:
         """The direct conversation with one person: ``D`` followed by their id without its ``U``."""

@@ -380,3 +380,5 @@ def test_the_manifest_declares_what_the_adapter_listens_to() -> None:
 def test_plain_text_from_slack_markup() -> None:
     slack = "<@U1|marie> voir <#C1|entraide> et <mailto:a@b.org|a@b.org> &amp; <https://x.org>"
     assert to_plain_text(slack) == "voir #entraide et a@b.org & https://x.org"
+    assert to_plain_text("/decision Table ;  réunion hier\n\n1.  Plan\n2. Kiosque ") == (
+        "/decision Table ; réunion hier\n1. Plan\n2. Kiosque")  # a pasted list keeps its lines

@@ -1,21 +1,28 @@
 """Tables, members, decisions and follow-ups written straight to the database, for the tests of what
-reads them (the follow-up view, the export, the digest, the agenda, propagation)."""
+reads them (the follow-up view, the export, the digest, the agenda, propagation); the module's bot
+emptied of them before each test, at a fixed time, and spoken to through the router."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import AsyncIterator
 
+import pytest_asyncio
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from directory.concertation import LOCAL, ConcertationTable, TableMember, fold_name
 from directory.network_texts import NetworkText
 from directory.roles import PersonRole
+from handlers.context import Context
+from handlers.messages import ChatRef, Incoming, Reply
+from handlers.router import dispatch, split_command
 from scheduler.followups import PENDING, Decision, Followup
 from scheduler.outbox import OutboxMessage
 
 NOW = dt.datetime(2026, 11, 23, 14, 0, tzinfo=dt.UTC)  # Monday November 23rd 2026, 9 h in Montréal
+CONSOLE = ChatRef("console", "console")
 
 
 async def clear(sessions: async_sessionmaker[AsyncSession]) -> None:
@@ -74,3 +81,29 @@ async def add(sessions: async_sessionmaker[AsyncSession], *rows: object) -> None
         for row in rows:
             session.add(row)
             await session.flush()
+
+
+@pytest_asyncio.fixture(autouse=True, loop_scope="module")
+async def emptied(context: Context) -> AsyncIterator[Context]:
+    """The module's bot with none of the rows ``clear`` removes, its clock fixed at :data:`NOW` during the test."""
+    before = context.clock
+    context.clock = lambda: NOW
+    await clear(context.sessions)
+    try:
+        yield context
+    finally:
+        context.clock = before
+
+
+async def say(context: Context, text: str, chat: ChatRef = CONSOLE, *, user: str | None = None,
+              locale: str = "fr") -> list[Reply]:
+    """The replies to ``text`` typed in ``chat`` by ``user`` (by default the person of that private chat)."""
+    command, args = split_command(text)
+    return await dispatch(Incoming(chat, user or chat.chat_id, text, command, args, locale=locale), context)
+
+
+async def one(context: Context, text: str, chat: ChatRef = CONSOLE, *, user: str | None = None,
+              locale: str = "fr") -> Reply:
+    """The single reply to ``text`` (see ``say``)."""
+    (reply,) = await say(context, text, chat, user=user, locale=locale)
+    return reply

@@ -7,15 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 
-import pytest
 import pytest_asyncio
 from sqlalchemy import delete, select
 
-from bot.settings import Settings
-from bot.wiring import build
 from directory.concertation import ConcertationTable, TableMember, fold_name
 from directory.private_chats import PrivateChat, remember_private_chat
 from directory.roles import ADMIN, COORDINATOR, PersonRole, grant
@@ -26,9 +22,9 @@ from handlers.payloads import to_reply
 from scheduler.conversations import Conversation
 from scheduler.followups import Decision, Followup, FollowupLog
 from scheduler.outbox import OutboxMessage
-from tests.handlers.events_chat import Clock, Person
+from tests.handlers import events_chat, tables_chat
+from tests.handlers.events_chat import NOW, Clock, Person
 
-NOW = dt.datetime(2026, 11, 20, 14, 0, tzinfo=dt.UTC)  # Friday November 20th 2026, 9 h in Québec
 TABLE = "Table petite enfance Jonquière"
 JULIE = Person(ChatRef("telegram", "7001"), "7001", "Julie Tremblay", private=True)  # the table's coordinator
 JULIE_IN_GROUP = Person(ChatRef("telegram", "-100700"), "7001", "Julie Tremblay")
@@ -42,6 +38,7 @@ MARIE = Person(ChatRef("telegram", "7002"), "7002", "Marie Dubé", private=True)
 ADMIN_SLACK = Person(ChatRef("slack", "D0ADMIN"), "U0ADMIN", "Admin Réseau", private=True)
 CONSOLE = Person(ChatRef("console", "console"), "console", "Opératrice", private=True)
 NUMBER = re.compile(r"\(n° ([0-9a-f]{8})\)")
+context, clock = tables_chat.context, events_chat.clock  # a bot on SQLite, then PostgreSQL; NOW until moved
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,28 +47,6 @@ class Seated:
 
     table: ConcertationTable
     members: dict[str, TableMember]
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def context(migrated_database: str) -> AsyncIterator[Context]:
-    """A bot on the sample directory, once on SQLite and once on PostgreSQL."""
-    running = await build(Settings(database_url=migrated_database, language="fr", timezone="America/Toronto"),
-                          say=lambda _m: None)
-    try:
-        yield running.context
-    finally:
-        await running.close()
-
-
-@pytest.fixture
-def clock(context: Context) -> Iterator[Clock]:
-    """The context's clock, fixed at :data:`NOW` until the test moves it."""
-    fixed, before = Clock(NOW), context.clock
-    context.clock = fixed
-    try:
-        yield fixed
-    finally:
-        context.clock = before
 
 
 @pytest_asyncio.fixture(loop_scope="module")

@@ -19,6 +19,7 @@ from directory.roles import ADMIN, COORDINATOR, PersonRole, grant
 from handlers.context import Context
 from handlers.messages import ChatRef, Reply
 from scheduler.followups import Decision, Followup, FollowupLog
+from scheduler.outbox import OutboxMessage
 from tests.handlers.events_chat import NOW, Person
 
 TELEGRAM_DM = ChatRef("telegram", "4201")
@@ -47,10 +48,11 @@ async def context(migrated_database: str) -> AsyncIterator[Context]:
 
 @pytest_asyncio.fixture(autouse=True, loop_scope="module")
 async def fresh(context: Context) -> None:
-    """No table, follow-up, role or private chat left from another test; Marie and Julie coordinate,
+    """No table, follow-up, role, private chat or outbox message left from another test; Marie and Julie coordinate,
     the Slack admin administers."""
     async with context.sessions.begin() as session:
-        for table in (FollowupLog, Followup, Decision, TableMember, ConcertationTable, PersonRole, PrivateChat):
+        for table in (FollowupLog, Followup, Decision, TableMember, ConcertationTable, PersonRole, PrivateChat,
+                      OutboxMessage):
             await session.execute(delete(table))
     context.private_chats.clear()
     context.start_links.clear()

@@ -70,9 +70,10 @@ async def test_decision_reminders_then_answers_on_every_platform(context: Contex
     assert to_chats(rows) == [("slack", "C0TRANSIT"), ("slack", "U0LUC"), ("telegram", "7001"), ("telegram", "7101")]
     followups = await followups_of(context, decision_id)
     transit, maison = followups["Le Transit"], followups["Maison de la famille"]
+    first = "2026-11-20T14:00:00+00:00"  # the step: when the reminder fell due
     assert {row.dedupe_key for row in rows if row.chat_id != "7001"} == {
-        f"followup:{transit.id}:0:slack:C0TRANSIT", f"followup:{transit.id}:0:slack:U0LUC",
-        f"followup:{maison.id}:0:telegram:7101",
+        f"followup:{transit.id}:{first}:slack:C0TRANSIT", f"followup:{transit.id}:{first}:slack:U0LUC",
+        f"followup:{maison.id}:{first}:telegram:7101",
     }
     to_anne = reply_of(rows[3])
     assert to_anne.text.splitlines() == [

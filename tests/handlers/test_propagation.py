@@ -5,39 +5,22 @@ twice; a table added later gets its copy; refusals and bad numbers said in Frenc
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import select
 
 from directory.concertation import PROVINCIAL, REGIONAL, ConcertationTable, TableMember
 from handlers.context import Context
-from handlers.messages import ChatRef, Incoming, Reply
+from handlers.messages import ChatRef, Incoming
 from handlers.propagation import propagate
-from handlers.router import dispatch, split_command
 from scheduler.followups import PENDING, Decision, Followup
 from scheduler.short_ids import to_short_id
-from tests.handlers.concertation_rows import NOW, add, clear, decision, member, table
+from tests.handlers import concertation_rows
+from tests.handlers.concertation_rows import NOW, add, decision, member, one, table
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
+emptied = concertation_rows.emptied
 COORDINATOR = ChatRef("telegram", "900")
-
-
-@pytest.fixture(autouse=True)
-def fixed_clock(context: Context) -> Iterator[None]:
-    context.clock = lambda: NOW
-    yield
-
-
-@pytest.fixture(autouse=True)
-async def empty(context: Context) -> None:
-    await clear(context.sessions)
-
-
-async def say(context: Context, text: str, chat: ChatRef = COORDINATOR) -> Reply:
-    command, args = split_command(text)
-    (reply,) = await dispatch(Incoming(chat, chat.chat_id, text, command, args), context)
-    return reply
 
 
 async def nested(context: Context) -> tuple[Decision, dict[str, ConcertationTable]]:
@@ -61,14 +44,14 @@ async def copies(context: Context) -> list[tuple[str, str | None, list[tuple[str
     async with context.sessions() as session:
         decisions = (await session.scalars(select(Decision).order_by(Decision.created_at, Decision.id))).all()
         found = []
-        for one in decisions:
-            at = await session.get(ConcertationTable, one.table_id)
-            parent = await session.get(Decision, one.parent_decision_id) if one.parent_decision_id else None
+        for copy in decisions:
+            at = await session.get(ConcertationTable, copy.table_id)
+            parent = await session.get(Decision, copy.parent_decision_id) if copy.parent_decision_id else None
             parent_table = await session.get(ConcertationTable, parent.table_id) if parent else None
             followups = (await session.execute(
                 select(TableMember.organization_name, Followup.status, Followup.due_at)
                 .join(TableMember, TableMember.id == Followup.member_id)
-                .where(Followup.decision_id == one.id).order_by(TableMember.organization_name)
+                .where(Followup.decision_id == copy.id).order_by(TableMember.organization_name)
             )).all()
             assert all(due == NOW for _, _, due in followups)
             found.append((at.name, parent_table.name if parent_table else None,
@@ -78,7 +61,7 @@ async def copies(context: Context) -> list[tuple[str, str | None, list[tuple[str
 
 async def test_a_decision_goes_down_two_levels_once(context: Context) -> None:
     source, _ = await nested(context)
-    reply = await say(context, f"/decision propager {to_short_id(source.id)}")
+    reply = await one(context, f"/decision propager {to_short_id(source.id)}", COORDINATOR)
     assert reply.text == (
         "Décision « Adopter la charte de l'accueil » de la table « Table provinciale petite enfance » propagée :\n"
         "- Table régionale Saguenay : reçue, 1 organisme(s) à relancer\n"
@@ -93,17 +76,17 @@ async def test_a_decision_goes_down_two_levels_once(context: Context) -> None:
         ("Table régionale Saguenay", "Table provinciale petite enfance", [("CIUSSS du Saguenay", PENDING)]),
     ]
     assert await copies(context) == expected
-    again = await say(context, f"/decision propager {to_short_id(source.id)}")
+    again = await one(context, f"/decision propager {to_short_id(source.id)}", COORDINATOR)
     assert again.text.endswith("- Table locale Jonquière : l'avait déjà reçue")
     assert await copies(context) == expected
 
 
 async def test_a_table_added_later_gets_its_copy_only(context: Context) -> None:
     source, tables = await nested(context)
-    await say(context, f"/decision propager {to_short_id(source.id)}")
+    await one(context, f"/decision propager {to_short_id(source.id)}", COORDINATOR)
     later = table("Table locale Alma", ("telegram", "500"), parent=tables["region"])
     await add(context.sessions, later)
-    reply = await say(context, f"/decision propager {to_short_id(source.id)}")
+    reply = await one(context, f"/decision propager {to_short_id(source.id)}", COORDINATOR)
     assert "- Table locale Alma : reçue, mais la table n'a encore aucun organisme membre" in reply.text
     assert "- Table régionale Saguenay : l'avait déjà reçue" in reply.text
     assert len(await copies(context)) == 5
@@ -122,7 +105,7 @@ async def test_a_regional_decision_goes_only_below(context: Context) -> None:
 
 async def test_only_the_coordinator_of_the_table_or_an_admin(context: Context) -> None:
     source, _ = await nested(context)
-    refused = await say(context, f"/decision propager {to_short_id(source.id)}", ChatRef("telegram", "700"))
+    refused = await one(context, f"/decision propager {to_short_id(source.id)}", ChatRef("telegram", "700"))
     assert refused.text == ("Seuls le coordonnateur de la table « Table provinciale petite enfance » (Julie Tremblay) "
                             "et les administrateurs peuvent propager ses décisions.")
     assert len(await copies(context)) == 1
@@ -130,12 +113,12 @@ async def test_only_the_coordinator_of_the_table_or_an_admin(context: Context) -
 
 async def test_bad_numbers_are_said(context: Context) -> None:
     _, tables = await nested(context)
-    assert (await say(context, "/decision propager zz")).text.startswith("« zz » n'est pas un numéro de décision")
-    assert (await say(context, "/decision propager 0000000")).text.startswith(
+    assert (await one(context, "/decision propager zz", COORDINATOR)).text.startswith("« zz » n'est pas un numéro de décision")
+    assert (await one(context, "/decision propager 0000000", COORDINATOR)).text.startswith(
         "Aucune décision ne porte le numéro « 0000000 »")
     lonely = decision(tables["chicoutimi"], "Fermer le local", dt.date(2026, 11, 1), dt.date(2026, 12, 15))
     await add(context.sessions, lonely)
-    leaf = await say(context, f"/decision propager {to_short_id(lonely.id)}", ChatRef("telegram", "600"))
+    leaf = await one(context, f"/decision propager {to_short_id(lonely.id)}", ChatRef("telegram", "600"))
     assert leaf.text.startswith("La table « Table locale Chicoutimi » n'a aucune table sous elle")
     (empty,) = await propagate(Incoming(COORDINATOR, "900"), context, "")
     assert empty.text.startswith("Donnez le numéro de la décision à propager")

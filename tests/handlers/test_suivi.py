@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import select
@@ -15,38 +14,19 @@ from sqlalchemy import select
 from directory.concertation import ConcertationTable, TableMember
 from directory.roles import ADMIN, grant
 from handlers.context import Context
-from handlers.messages import ChatRef, Incoming, Reply
-from handlers.router import dispatch, split_command
+from handlers.messages import ChatRef, Incoming
+from handlers.router import dispatch
 from scheduler.followups import CLAIMED, CLOSED, DONE, NOT_CONCERNED, PENDING, Decision
 from scheduler.short_ids import to_short_id
-from tests.handlers.concertation_rows import NOW, add, clear, decision, followup, member, table
+from tests.handlers import concertation_rows
+from tests.handlers.concertation_rows import CONSOLE, NOW, add, decision, followup, member, one, say, table
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
-CONSOLE = ChatRef("console", "console")
+emptied = concertation_rows.emptied
 PRIVATE = ChatRef("telegram", "901")
 NOTE = "présenté à la réunion d'équipe du 12"
 
 
-@pytest.fixture(autouse=True)
-def fixed_clock(context: Context) -> Iterator[None]:
-    context.clock = lambda: NOW
-    yield
-
-
-@pytest.fixture(autouse=True)
-async def empty(context: Context) -> None:
-    await clear(context.sessions)
-
-
-async def say(context: Context, text: str, user: str = "local", chat: ChatRef = CONSOLE,
-              locale: str = "fr") -> list[Reply]:
-    command, args = split_command(text)
-    return await dispatch(Incoming(chat, user, text, command, args, locale=locale), context)
-
-
-async def one(context: Context, text: str, user: str = "local", chat: ChatRef = CONSOLE) -> Reply:
-    (reply,) = await say(context, text, user, chat)
-    return reply
 
 
 async def petite_enfance(context: Context) -> tuple[ConcertationTable, list[TableMember]]:
@@ -115,9 +95,9 @@ async def test_in_english(context: Context) -> None:
 async def test_a_representative_sees_their_table_and_only_it_without_a_name(context: Context) -> None:
     await petite_enfance(context)
     await add(context.sessions, table("Table aînés Kénogami", ("slack", "U0OTHER")))
-    (reply,) = await say(context, "/suivi", "901", PRIVATE)
+    (reply,) = await say(context, "/suivi", PRIVATE)
     assert reply.text.startswith("**Suivi des décisions — Table petite enfance Jonquière**")
-    coordinator = await say(context, "/suivi", "900", PRIVATE)
+    coordinator = await say(context, "/suivi", PRIVATE, user="900")
     assert [r.text.split("\n")[0] for r in coordinator] == ["**Suivi des décisions — Table petite enfance Jonquière**"]
 
 
@@ -125,7 +105,7 @@ async def test_an_admin_sees_every_table(context: Context) -> None:
     await petite_enfance(context)
     await add(context.sessions, table("Table aînés Kénogami", ("slack", "U0OTHER")))
     await grant(context.sessions, "telegram", "777", ADMIN, granted_by="test", now=NOW)
-    replies = await say(context, "/suivi", "777", ChatRef("telegram", "777"))
+    replies = await say(context, "/suivi", ChatRef("telegram", "777"))
     assert [r.text.split("\n")[0] for r in replies] == [
         "**Suivi des décisions — Table aînés Kénogami**", "**Suivi des décisions — Table petite enfance Jonquière**",
     ]
@@ -134,14 +114,14 @@ async def test_an_admin_sees_every_table(context: Context) -> None:
 
 async def test_people_not_at_the_table_are_refused(context: Context) -> None:
     await petite_enfance(context)
-    refused = await one(context, "/suivi petite enfance", "999", ChatRef("telegram", "999"))
+    refused = await one(context, "/suivi petite enfance", ChatRef("telegram", "999"))
     assert refused.text == (
         "Le suivi de la table « Table petite enfance Jonquière » est réservé aux personnes qui y siègent : "
         "son coordonnateur (Julie Tremblay), les représentants de ses organismes et les administrateurs."
     )
-    left = await one(context, "/suivi petite enfance", "905", ChatRef("telegram", "905"))  # their organization left
+    left = await one(context, "/suivi petite enfance", ChatRef("telegram", "905"))  # their organization left
     assert left.text == refused.text
-    nothing = await one(context, "/suivi", "999", ChatRef("telegram", "999"))
+    nothing = await one(context, "/suivi", ChatRef("telegram", "999"))
     assert nothing.text.startswith("Vous ne coordonnez aucune table et n'y représentez aucun organisme.")
 
 
@@ -187,7 +167,7 @@ async def test_the_csv_export_by_command(context: Context, line: str) -> None:
 
 async def test_the_csv_export_by_button(context: Context) -> None:
     await petite_enfance(context)
-    shown = await one(context, "/suivi petite enfance", "902", ChatRef("telegram", "902"))
+    shown = await one(context, "/suivi petite enfance", ChatRef("telegram", "902"))
     (exported,) = await dispatch(Incoming(ChatRef("telegram", "902"), "902", button_data=shown.buttons[0].data), context)
     assert exported.attachments[0].filename.endswith(".csv")
     (refused,) = await dispatch(Incoming(ChatRef("telegram", "999"), "999", button_data=shown.buttons[0].data), context)

@@ -1,24 +1,40 @@
 """Invitations to represent an organization at a table: claimed by command or by the Telegram link,
-refused when expired, unknown, malformed or already used; and the turnover of ``/table remplacer``,
-whose pending follow-ups move to the new representative with their history, on SQLite and PostgreSQL."""
+the coordinator told; asked for in a group, sent privately (or shown with a warning to a coordinator
+the bot cannot write to); refused when expired, unknown, malformed or already used; and the turnover of
+``/table remplacer``, whose pending follow-ups move to the new representative with their history and a
+fresh cadence, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from handlers.context import Context
+from handlers.payloads import to_reply
 from scheduler.followups import CLAIMED, DONE, PENDING, Followup, FollowupLog
 from tests.handlers import events_chat, tables_chat
-from tests.handlers.events_chat import NOW, Clock
-from tests.handlers.tables_chat import ANNE, LUC, MARIE, PAUL, add_followups, code_in, member_row
+from tests.handlers.events_chat import NOW, Clock, outbox, text_of
+from tests.handlers.tables_chat import (
+    ANNE,
+    JULIE,
+    LUC,
+    MARIE,
+    MARIE_IN_GROUP,
+    PAUL,
+    add_followups,
+    code_in,
+    member_row,
+)
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 clock, context, fresh = events_chat.clock, tables_chat.context, tables_chat.fresh
 TABLE = "Table petite enfance Jonquière"
 TRANSIT = "Centre d'intervention familiale Le Transit"
+CODE_LINE = "qu'elle m'écrive **/table representer "
+SENT_PRIVATELY = ("Je vous ai envoyé l'invitation en privé : transmettez le code à la personne qui représentera "
+                  "l'organisme.")
 CLAIMED_TEXT = (f"C'est noté : vous représentez maintenant **{TRANSIT}** à « {TABLE} ». Je vous rappellerai "
                 "les décisions à rapporter à votre équipe.")
 
@@ -38,6 +54,52 @@ async def test_the_invited_person_claims_the_seat_with_the_code(context: Context
         "slack", "U0LUC", "Luc Gagnon")
     assert member.invite_expires_at is None
     assert "représentant : Luc Gagnon" in (await PAUL.one(context, f"/table {TABLE}")).text
+
+
+async def test_the_coordinator_is_told_privately_who_took_the_seat(context: Context, clock: Clock) -> None:
+    await LUC.one(context, f"/table representer {await invite(context)}")
+    (told,) = await outbox(context, chat_id=MARIE.user_id)
+    assert (told.platform, text_of(told)) == (
+        "telegram", f"Luc Gagnon représente maintenant **{TRANSIT}** à « {TABLE} ».")
+    await MARIE.one(context, f"/table ajouter {TABLE} ; Maison de la famille")
+    own_code = code_in(await MARIE.one(context, f"/table remplacer {TABLE} ; transit"))
+    await MARIE.one(context, f"/table representer {own_code}")
+    assert len(await outbox(context, chat_id=MARIE.user_id)) == 1  # not told of her own seat
+
+
+async def test_an_invitation_asked_for_in_a_group_is_sent_privately(context: Context, clock: Clock) -> None:
+    await MARIE.one(context, f"/table creer {TABLE} ; local ; Jonquière")  # Marie wrote to the bot privately
+    added = await MARIE_IN_GROUP.one(context, f"/table ajouter {TABLE} ; {TRANSIT}")
+    assert added.text.splitlines() == [
+        f"**{TRANSIT}** fait maintenant partie de « {TABLE} » (rôle : membre).", SENT_PRIVATELY]
+    replaced = await MARIE_IN_GROUP.one(context, f"/table remplacer {TABLE} ; transit")
+    assert replaced.text == SENT_PRIVATELY
+    first, second = await outbox(context, platform="telegram", chat_id=MARIE.user_id)
+    assert (first.thread_id, second.thread_id) == (None, None)
+    assert text_of(first).startswith(f"Invitation pour la personne qui représentera **{TRANSIT}**")
+    assert (await LUC.one(context, f"/table representer {code_in(to_reply(first.payload))}")).text.startswith(
+        "Code inconnu.")  # replaced by the second
+    assert (await LUC.one(context, f"/table representer {code_in(to_reply(second.payload))}")).text == CLAIMED_TEXT
+
+
+async def test_in_a_slack_channel_the_invitation_goes_to_the_coordinator(context: Context, clock: Clock) -> None:
+    await JULIE.one(context, f"/table creer {TABLE} ; local ; Jonquière")
+    in_channel = tables_chat.Person(tables_chat.ChatRef("slack", "C0TABLE"), JULIE.user_id, JULIE.name)
+    assert (await in_channel.one(context, f"/table ajouter {TABLE} ; {TRANSIT}")).text.endswith(SENT_PRIVATELY)
+    (sent,) = await outbox(context, platform="slack")
+    assert sent.chat_id == JULIE.user_id and CODE_LINE in text_of(sent)
+
+
+async def test_a_coordinator_the_bot_cannot_write_to_sees_the_code_with_a_warning(
+    context: Context, clock: Clock
+) -> None:
+    await MARIE_IN_GROUP.one(context, f"/table creer {TABLE} ; local ; Jonquière")  # never wrote privately
+    added = await MARIE_IN_GROUP.one(context, f"/table ajouter {TABLE} ; {TRANSIT}")
+    assert code_in(added)
+    assert added.text.splitlines()[-1] == (
+        "Attention : tout le groupe voit ce code, et n'importe qui ici pourrait s'en servir. La prochaine fois, "
+        "demandez l'invitation en m'écrivant en privé (/start).")
+    assert await outbox(context) == []
 
 
 async def test_the_telegram_link_claims_the_seat(context: Context, clock: Clock) -> None:
@@ -103,6 +165,9 @@ async def test_a_replacement_moves_the_pending_followups_with_their_history(cont
     await LUC.one(context, f"/table representer {await invite(context)}")
     member = await member_row(context, "Le Transit")
     pending, claimed, done = await add_followups(context, member.id, (PENDING, CLAIMED, DONE))
+    escalated = NOW + dt.timedelta(days=1)
+    async with context.sessions.begin() as session:  # Luc never relayed them: the coordinator was told
+        await session.execute(update(Followup).values(escalated_at=escalated))
     old_code = member.invite_code
     reply = await MARIE.one(context, f"/table remplacer {TABLE} ; transit")
     code = code_in(reply)
@@ -119,13 +184,14 @@ async def test_a_replacement_moves_the_pending_followups_with_their_history(cont
     assert (member.representative_platform, member.representative_user_id, member.representative_name) == (
         "telegram", "4202", "Anne Roy")
     async with context.sessions() as session:
-        followups = {f.id: (f.status, f.due_at, f.stage) for f in await session.scalars(select(Followup))}
+        followups = {f.id: (f.status, f.due_at, f.stage, f.escalated_at)
+                     for f in await session.scalars(select(Followup))}
         logs = [(log.followup_id, log.kind, log.actor, log.detail, log.at)
                 for log in await session.scalars(select(FollowupLog))]
     assert followups == {
-        pending: (PENDING, clock.now, 0),  # reminded to the new person at the next sweep
-        claimed: (CLAIMED, NOW + dt.timedelta(days=3), 1),  # a reminder being written: left to its sender
-        done: (DONE, NOW + dt.timedelta(days=3), 1),
+        pending: (PENDING, clock.now, 0, None),  # a fresh cadence for the new person from the next sweep
+        claimed: (CLAIMED, NOW + dt.timedelta(days=3), 1, escalated),  # a reminder being written: left to its sender
+        done: (DONE, NOW + dt.timedelta(days=3), 1, escalated),
     }
     detail = "ancien représentant : Luc Gagnon (slack:U0LUC)"
     assert sorted(logs) == sorted((f, "moved", "telegram:4202", detail, clock.now) for f in (pending, claimed))
