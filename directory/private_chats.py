@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Collection
 
 from sqlalchemy import String, Text, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -46,12 +46,14 @@ async def private_chats_among(session: AsyncSession, platform: str, user_ids: Co
 async def remember_private_chat(
     sessions: async_sessionmaker[AsyncSession], platform: str, user_id: str, now: dt.datetime
 ) -> bool:
-    """Record that the person writes to the bot privately; false when it was already known."""
-    try:
-        async with sessions.begin() as session:
-            if await session.get(PrivateChat, (platform, user_id)) is not None:
-                return False
-            session.add(PrivateChat(platform=platform, user_id=user_id, since=now))
-    except IntegrityError:  # recorded at the same moment by another process
-        return False
-    return True
+    """Record that the person writes to the bot privately; false when it was already known (here or
+    by another process at the same moment): one statement, as it runs on a person's first message."""
+    async with sessions.begin() as session:
+        dialect = (await session.connection()).dialect.name
+        insert = postgresql.insert(PrivateChat) if dialect == "postgresql" else sqlite.insert(PrivateChat)
+        statement = (
+            insert.values(platform=platform, user_id=user_id, since=now)
+            .on_conflict_do_nothing(index_elements=[PrivateChat.platform, PrivateChat.user_id])
+            .returning(PrivateChat.user_id)
+        )
+        return (await session.execute(statement)).first() is not None

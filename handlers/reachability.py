@@ -22,8 +22,8 @@ FIRST_WORD_NEEDED = frozenset({"telegram"})  # platforms where a person must wri
 async def note_private_chat(incoming: Incoming, context: Context) -> None:
     """Record, the first time, that the sender of a private message can be written to privately."""
     key = (incoming.chat.platform, incoming.user_id)
-    if not incoming.private or key in context.private_chats:
-        return
+    if not incoming.private or key[0] not in FIRST_WORD_NEEDED or key in context.private_chats:
+        return  # elsewhere everyone can be written to: nothing to record
     await remember_private_chat(context.sessions, *key, context.clock())
     context.private_chats.add(key)
 
