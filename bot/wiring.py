@@ -23,7 +23,6 @@ from handlers.announcements import enqueue_due_announcements
 from handlers.context import Context
 from handlers.digest import enqueue_weekly_digests
 from handlers.followup_due import enqueue_due_followups
-from handlers.reachability import flush_private_chats
 
 # what the sweep turns into outbox messages each second, after the reminders of events
 PRODUCERS: tuple[Producer, ...] = (enqueue_due_announcements, enqueue_due_followups, enqueue_weekly_digests)
@@ -47,8 +46,7 @@ class Running:
         return PRODUCERS
 
     async def close(self) -> None:
-        """Write the people who just wrote first, then release the database connections."""
-        await flush_private_chats(self.context)
+        """Release the database connections."""
         await self.engine.dispose()
 
 
