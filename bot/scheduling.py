@@ -24,6 +24,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.sending import OutboxSender
 from handlers.context import Context
 from handlers.due import enqueue_due_reminders
+from handlers.reachability import flush_private_chats
 from scheduler.reminders import extend_schedules
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ class Sweep:
     async def run(self, now: dt.datetime) -> Swept:
         """Produce, schedule further, then send what is due at ``now``; a step that fails is logged
         and the next ones still run."""
+        await flush_private_chats(self.context)  # the people who just wrote first are read below
         produced = 0
         for producer in (enqueue_due_reminders, *self.producers):
             produced += await self._step(producer.__name__, producer(self.context, now))

@@ -23,6 +23,7 @@ from handlers.announcements import enqueue_due_announcements
 from handlers.context import Context
 from handlers.digest import enqueue_weekly_digests
 from handlers.followup_due import enqueue_due_followups
+from handlers.reachability import flush_private_chats
 
 # what the sweep turns into outbox messages each second, after the reminders of events
 PRODUCERS: tuple[Producer, ...] = (enqueue_due_announcements, enqueue_due_followups, enqueue_weekly_digests)
@@ -46,7 +47,8 @@ class Running:
         return PRODUCERS
 
     async def close(self) -> None:
-        """Release the database connections."""
+        """Write the people who just wrote first, then release the database connections."""
+        await flush_private_chats(self.context)
         await self.engine.dispose()
 
 

@@ -43,17 +43,26 @@ async def private_chats_among(session: AsyncSession, platform: str, user_ids: Co
     return set((await session.scalars(statement)).all())
 
 
-async def remember_private_chat(
-    sessions: async_sessionmaker[AsyncSession], platform: str, user_id: str, now: dt.datetime
-) -> bool:
-    """Record that the person writes to the bot privately; false when it was already known (here or
-    by another process at the same moment): one statement, as it runs on a person's first message."""
+async def remember_private_chats(
+    sessions: async_sessionmaker[AsyncSession], rows: Collection[tuple[str, str]], now: dt.datetime
+) -> int:
+    """Record that the people ``rows`` (platform, user id) write to the bot privately, since ``now``, in
+    one multi-row statement; how many were not known yet (here or by another process at the same moment)."""
+    if not rows:
+        return 0
     async with sessions.begin() as session:
         dialect = (await session.connection()).dialect.name
         insert = postgresql.insert(PrivateChat) if dialect == "postgresql" else sqlite.insert(PrivateChat)
         statement = (
-            insert.values(platform=platform, user_id=user_id, since=now)
+            insert.values([{"platform": platform, "user_id": user_id, "since": now} for platform, user_id in rows])
             .on_conflict_do_nothing(index_elements=[PrivateChat.platform, PrivateChat.user_id])
             .returning(PrivateChat.user_id)
         )
-        return (await session.execute(statement)).first() is not None
+        return len((await session.execute(statement)).all())
+
+
+async def remember_private_chat(
+    sessions: async_sessionmaker[AsyncSession], platform: str, user_id: str, now: dt.datetime
+) -> bool:
+    """Record that the person writes to the bot privately; false when it was already known."""
+    return await remember_private_chats(sessions, [(platform, user_id)], now) == 1

@@ -56,7 +56,7 @@ async def _write_digests(context: Context, week: str, now: dt.datetime) -> int:
             if not decisions:
                 continue
             coordinator = (table.coordinator_platform, table.coordinator_user_id)
-            if not await reachable_among(session, [coordinator]):
+            if not await reachable_among(session, [coordinator], known=context.private_chats):
                 log.info("weekly digest of table %s skipped: its coordinator never wrote to the bot", table.id)
                 continue
             chosen = await context.choices.choices(context.sessions, *coordinator, now)

@@ -68,7 +68,7 @@ async def enqueue_reminder(context: Context, due: Due, now: dt.datetime) -> int:
                 session, channel.platform, channel.chat_id, channel.thread_id, payload, now,
                 topic=reminder_topic(event), dedupe_key=f"reminder:{due.id}:{channel.platform}:{channel.chat_id}",
             )
-        for platform, user_id in await reachable_among(session, coming):
+        for platform, user_id in await reachable_among(session, coming, known=context.private_chats):
             written += await outbox.enqueue(
                 session, platform, user_id, None, payload, now,
                 dedupe_key=f"reminder:{due.id}:{platform}:{user_id}",

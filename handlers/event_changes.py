@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -125,26 +126,29 @@ async def _change(incoming: Incoming, context: Context, data: dict[str, Any]) ->
             notice = await announcement_of(session, event, broadcast, now)
             intro = broadcast("**{title}** est déplacé (c'était : {before}). Votre réponse est gardée.",
                               title=escape(event.title), before=escape(before))
-            told = await notify_answerers(session, event, Reply(f"{intro}\n{notice.text}", buttons=notice.buttons), now)
+            told = await notify_answerers(session, event, Reply(f"{intro}\n{notice.text}", buttons=notice.buttons), now,
+                                          known=context.private_chats)
             done = t("C'est déplacé : {when}. {count} personne(s) prévenue(s).", when=escape(to_when(event, now)),
                      count=told)
         else:
             await cancel_event(session, event)
             text = broadcast("**{title}** ({when}) est annulé.", title=escape(event.title),
                              when=escape(to_when(event, now)))
-            told = await notify_answerers(session, event, Reply(text), now)
+            told = await notify_answerers(session, event, Reply(text), now, known=context.private_chats)
             done = t("C'est annulé : **{title}**. {count} personne(s) prévenue(s).", title=escape(event.title),
                      count=told)
         await refresh_announcements(session, event, broadcast, now)
     return [Reply(done)]
 
 
-async def notify_answerers(session: AsyncSession, event: Event, reply: Reply, now: dt.datetime) -> int:
+async def notify_answerers(
+    session: AsyncSession, event: Event, reply: Reply, now: dt.datetime, *, known: Collection[tuple[str, str]] = ()
+) -> int:
     """Send ``reply`` privately to everyone who answered and may be written to privately, once per version
-    of the event; how many were added."""
+    of the event (``known``: people known to write to the bot privately); how many were added."""
     told = 0
     people = [(row.platform, row.user_id) for row in await answers(session, event.id)]
-    for platform, user_id in await reachable_among(session, people):
+    for platform, user_id in await reachable_among(session, people, known=known):
         key = f"event:{event.id}:v{event.sequence}:{platform}:{user_id}"
         told += await enqueue(session, platform, user_id, None, to_payload(reply), now, dedupe_key=key)
     return told

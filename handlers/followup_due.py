@@ -69,7 +69,8 @@ async def _remind(
     chats: list[tuple[str, str, str | None]] = []
     if member.representative_platform and member.representative_user_id:
         person = (member.representative_platform, member.representative_user_id)
-        chats.extend((platform, user_id, None) for platform, user_id in await reachable_among(session, [person]))
+        reachable = await reachable_among(session, [person], known=context.private_chats)
+        chats.extend((platform, user_id, None) for platform, user_id in reachable)
     if member.team_platform and member.team_chat_id:
         chats.append((member.team_platform, member.team_chat_id, member.team_thread_id))
     written = 0
@@ -83,7 +84,8 @@ async def _remind(
     if not chats:
         person = f"{member.representative_platform}:{member.representative_user_id}"
         written += await tell_coordinator(session, table, to_payload(to_unreachable(t, table, member)), now,
-                                           f"followup:unreachable:{member.id}:{person}")
+                                           f"followup:unreachable:{member.id}:{person}",
+                                           known=context.private_chats)
     detail = ", ".join(f"{platform}:{chat_id}" for platform, chat_id, _ in chats) or "unreachable"
     followups.record_reminder(session, followup, history, now, context.timezone, table.summer_break, detail)
     return written
@@ -98,4 +100,5 @@ async def _escalate(
     late.sort(key=lambda member: member.organization_name)
     today = now.astimezone(context.timezone).date()
     payload = to_payload(to_escalation(t, decision, table, late, today))
-    return await tell_coordinator(session, table, payload, now, f"followup:{followup.id}:escalation")
+    return await tell_coordinator(session, table, payload, now, f"followup:{followup.id}:escalation",
+                                  known=context.private_chats)

@@ -61,7 +61,7 @@ async def press(incoming: Incoming, context: Context) -> list[Reply]:
             return [Reply(t("Cet événement est passé."), notice=True)]
         outcome = await respond(session, event, person, answer, now)
         promoted = [(who.platform, who.user_id) for who in outcome.promoted]
-        for platform, user_id in await reachable_among(session, promoted):
+        for platform, user_id in await reachable_among(session, promoted, known=context.private_chats):
             text = broadcast("Une place s'est libérée : vous êtes inscrit·e à **{title}** ({when}).",
                              title=escape(event.title), when=escape(to_when(event, now)))
             await enqueue(session, platform, user_id, None, to_payload(Reply(text)), now)

@@ -5,6 +5,7 @@ see it and anyone there could claim the seat with it."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,13 +21,14 @@ from scheduler.outbox import enqueue
 
 
 async def tell_coordinator(
-    session: AsyncSession, table: ConcertationTable, payload: dict[str, Any], now: dt.datetime, key: str
+    session: AsyncSession, table: ConcertationTable, payload: dict[str, Any], now: dt.datetime, key: str,
+    *, known: Collection[tuple[str, str]] = (),
 ) -> int:
     """A private message to the table's coordinator, once per ``key``, when the bot may write to them
-    (in the caller's transaction); how many written."""
+    (in the caller's transaction; ``known``: people known to write to the bot privately); how many written."""
     coordinator = (table.coordinator_platform, table.coordinator_user_id)
     written = 0
-    for platform, user_id in await reachable_among(session, [coordinator]):
+    for platform, user_id in await reachable_among(session, [coordinator], known=known):
         key_here = f"{key}:{platform}:{user_id}"
         written += await enqueue(session, platform, user_id, None, payload, now, dedupe_key=key_here)
     return written
@@ -62,4 +64,5 @@ async def tell_new_representative(
     notice = Reply(t("{person} représente maintenant **{organization}** à « {table} ».",
                      person=escape(incoming.user_name or incoming.user_id),
                      organization=escape(member.organization_name), table=escape(table.name)))
-    await tell_coordinator(session, table, to_payload(notice), now, f"table:seat:{member.id}:{code}")
+    await tell_coordinator(session, table, to_payload(notice), now, f"table:seat:{member.id}:{code}",
+                           known=context.private_chats)

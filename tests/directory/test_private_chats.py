@@ -6,11 +6,16 @@ import datetime as dt
 from collections.abc import AsyncIterator
 
 import pytest_asyncio
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from directory.db import create_engine, session_factory
-from directory.private_chats import PrivateChat, has_private_chat, remember_private_chat
+from directory.private_chats import (
+    PrivateChat,
+    has_private_chat,
+    remember_private_chat,
+    remember_private_chats,
+)
 
 NOW = dt.datetime(2026, 11, 20, 14, 0, tzinfo=dt.UTC)
 
@@ -36,3 +41,14 @@ async def test_a_private_chat_is_remembered_once(sessions: async_sessionmaker[As
     async with sessions() as session:
         row = await session.get(PrivateChat, ("telegram", "4242"))
     assert row is not None and row.since == NOW
+
+
+async def test_many_private_chats_are_remembered_at_once(sessions: async_sessionmaker[AsyncSession]) -> None:
+    assert await remember_private_chats(sessions, [], NOW) == 0
+    assert await remember_private_chat(sessions, "telegram", "4243", NOW)
+    later = NOW + dt.timedelta(hours=1)
+    people = [("telegram", "4243"), ("telegram", "4244"), ("telegram", "4245")]
+    assert await remember_private_chats(sessions, people, later) == 2  # the first one was known
+    async with sessions() as session:
+        rows = {(row.platform, row.user_id): row.since for row in await session.scalars(select(PrivateChat))}
+    assert rows == {("telegram", "4243"): NOW, ("telegram", "4244"): later, ("telegram", "4245"): later}

@@ -19,6 +19,7 @@ from handlers.context import Context
 from handlers.followup_due import enqueue_due_followups
 from handlers.messages import ChatRef, Reply
 from handlers.payloads import to_reply
+from handlers.reachability import flush_private_chats
 from scheduler.conversations import Conversation
 from scheduler.followups import Decision, Followup, FollowupLog
 from scheduler.outbox import OutboxMessage
@@ -53,6 +54,7 @@ class Seated:
 async def seated(context: Context, clock: Clock) -> Seated:
     """A fresh table: Julie coordinates it; the Maison de la famille (Anne, who wrote to the bot privately),
     Le Transit (Luc on Slack, with its team channel) and CPE Les Lutins (Paul, whom the bot cannot reach)."""
+    await flush_private_chats(context)  # nothing noted by another test written after the cleaning
     async with context.sessions.begin() as session:
         for model in (FollowupLog, Followup, Decision, TableMember, ConcertationTable, PersonRole, PrivateChat,
                       OutboxMessage, Conversation):

@@ -18,6 +18,7 @@ from directory.private_chats import PrivateChat
 from directory.roles import ADMIN, COORDINATOR, PersonRole, grant
 from handlers.context import Context
 from handlers.messages import ChatRef, Reply
+from handlers.reachability import flush_private_chats
 from scheduler.followups import Decision, Followup, FollowupLog
 from scheduler.outbox import OutboxMessage
 from tests.handlers.events_chat import NOW, Person
@@ -50,6 +51,7 @@ async def context(migrated_database: str) -> AsyncIterator[Context]:
 async def fresh(context: Context) -> None:
     """No table, follow-up, role, private chat or outbox message left from another test; Marie and Julie coordinate,
     the Slack admin administers."""
+    await flush_private_chats(context)  # nothing noted by another test written after the cleaning
     async with context.sessions.begin() as session:
         for table in (FollowupLog, Followup, Decision, TableMember, ConcertationTable, PersonRole, PrivateChat,
                       OutboxMessage):

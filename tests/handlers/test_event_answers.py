@@ -14,6 +14,7 @@ from handlers.context import Context
 from handlers.markup import to_plain
 from handlers.messages import ChatRef, Reply
 from handlers.payloads import to_reply
+from handlers.reachability import flush_private_chats
 from scheduler.event_store import find_events
 from scheduler.events import Event
 from scheduler.short_ids import to_short_id
@@ -99,6 +100,7 @@ async def test_a_telegram_group_press_opens_the_private_chat_once(context: Conte
         assert shown.buttons[0].data == f"rsvp:y:{event.id.hex}"
         (again,) = await presser.press(context, f"rsvp:m:{event.id.hex}")
         assert (again.text, again.opens) == ("C'est noté : peut-être.", None)
+        await flush_private_chats(context)
         context.private_chats.clear()  # another process, or a restart: the table remembers
         assert (await presser.press(context, f"rsvp:y:{event.id.hex}"))[0].opens is None
         assert ("telegram", "5201") in context.private_chats
