@@ -55,7 +55,7 @@ class Sweep:
     async def run(self, now: dt.datetime) -> Swept:
         """Produce, schedule further, then send what is due at ``now``; a step that fails is logged
         and the next ones still run."""
-        await flush_private_chats(self.context)  # the people who just wrote first are read below
+        await self._step("flush_private_chats", flush_private_chats(self.context))  # read below
         produced = 0
         for producer in (enqueue_due_reminders, *self.producers):
             produced += await self._step(producer.__name__, producer(self.context, now))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -29,6 +30,9 @@ from handlers.reachability import flush_private_chats
 PRODUCERS: tuple[Producer, ...] = (enqueue_due_announcements, enqueue_due_followups, enqueue_weekly_digests)
 
 
+log = logging.getLogger(__name__)
+
+
 @dataclass(slots=True)
 class Running:
     """A built bot: its context and the engine to dispose of when done."""
@@ -48,7 +52,10 @@ class Running:
 
     async def close(self) -> None:
         """Write the people who just wrote first, then release the database connections."""
-        await flush_private_chats(self.context)
+        try:
+            await flush_private_chats(self.context)
+        except Exception:  # the database is away: they will be noted again at their next message
+            log.exception("could not record the private chats noted last")
         await self.engine.dispose()
 
 

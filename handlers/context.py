@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -41,9 +40,8 @@ class Context:
     start_links: dict[str, str] = field(default_factory=dict)
     # (platform, user id) of the people known to write to the bot privately (``handlers.reachability``)
     private_chats: set[tuple[str, str]] = field(default_factory=set)
-    # those of them not written to the database yet, with when each was noted, and the task writing them
+    # those of them not written to the database yet (the sweep writes them), with when each was noted
     pending_private_chats: dict[tuple[str, str], dt.datetime] = field(default_factory=dict)
-    private_chat_writer: asyncio.Task[None] | None = None
     # a guided conversation is forgotten after this long without an answer
     conversation_ttl: dt.timedelta = dt.timedelta(minutes=15)
     # the ISO week ("2026-W48") whose weekly digests this process has written (``handlers.digest``)

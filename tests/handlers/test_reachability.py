@@ -1,16 +1,17 @@
-"""First private messages are noted in memory at once and written in batches, on SQLite and PostgreSQL."""
+"""First private messages are noted in memory at once and written together at the next flush, on SQLite and
+PostgreSQL."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
 from sqlalchemy import delete, event, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from directory.db import create_engine, session_factory
@@ -75,28 +76,23 @@ async def test_many_first_messages_at_once_are_written_in_one_insert(engine: Asy
     assert inserts.count == 1
 
 
-async def test_people_noted_during_a_write_go_in_the_next_one(engine: AsyncEngine) -> None:
+async def test_nothing_is_written_until_the_flush(engine: AsyncEngine) -> None:
     context = to_context(session_factory(engine), Clock(NOW))
     inserts = Inserts(engine)
     await note_private_chat(private("7200"), context)
-    await asyncio.sleep(0)  # the write of the first one starts
-    for n in range(1, 11):
-        await note_private_chat(private(f"72{n:02}"), context)
-    await flush_private_chats(context)
-    assert inserts.count == 2
-    assert len(await recorded(context)) == 11
+    assert inserts.count == 0 and await recorded(context) == {}
+    assert await flush_private_chats(context) == 1
+    assert await flush_private_chats(context) == 0  # nothing pending: no statement
+    assert inserts.count == 1
 
 
-async def test_a_failed_write_is_retried_at_the_next_note(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
+async def test_a_failed_write_stays_pending_for_the_next_flush(tmp_path: Path) -> None:
     engine = create_engine(f"sqlite:///{tmp_path}/empty.db")  # no table yet: the write fails
     try:
         context = to_context(session_factory(engine), Clock(NOW))
-        with caplog.at_level(logging.ERROR, logger="handlers.reachability"):
-            await note_private_chat(private("7301"), context)
+        await note_private_chat(private("7301"), context)
+        with pytest.raises(OperationalError):
             await flush_private_chats(context)
-        assert "could not record 1 private chat(s)" in caplog.text
         assert ("telegram", "7301") in context.private_chats and ("telegram", "7301") in context.pending_private_chats
         async with engine.begin() as connection:
             await connection.run_sync(PrivateChat.__table__.create)
