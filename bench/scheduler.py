@@ -51,6 +51,7 @@ from bot.scheduling import Sweep, Swept, sweeping
 from bot.sending import OutboxSender
 from bot.settings import Settings
 from bot.wiring import build
+from directory.private_chats import PrivateChat
 from handlers.messages import ChatRef, Reply
 from scheduler.events import PENDING, YES, Event, EventChannel, Reminder, Rsvp
 
@@ -90,7 +91,8 @@ class Timed:
 
 
 def fill(url: str, numbers: range, due_at_of: Callable[[int], dt.datetime]) -> dict[str, dt.datetime]:
-    """Write events ``numbers`` with their channel, two people coming and an H-2 reminder due at
+    """Write events ``numbers`` with their channel, two people coming (who once wrote to the bot
+    privately) and an H-2 reminder due at
     ``due_at_of(number)``; the due time of each chat their reminders go to."""
     engine = migrations.sync_engine(url)
     now = dt.datetime.now(dt.UTC)
@@ -98,7 +100,7 @@ def fill(url: str, numbers: range, due_at_of: Callable[[int], dt.datetime]) -> d
     try:
         with engine.begin() as connection:
             for start in range(numbers.start, numbers.stop, CHUNK):
-                events, channels, answers, reminders = [], [], [], []
+                events, channels, answers, reminders, reachable = [], [], [], [], []
                 for n in range(start, min(start + CHUNK, numbers.stop)):
                     due_at = due_at_of(n)
                     event_id, occurrence = uuid.uuid4(), due_at + OFFSET
@@ -111,6 +113,8 @@ def fill(url: str, numbers: range, due_at_of: Callable[[int], dt.datetime]) -> d
                     for person in (1, 2):
                         answers.append({"event_id": event_id, "platform": "telegram", "user_id": f"{n}0{person}",
                                         "answer": YES, "position": None, "answered_at": now, "display_name": ""})
+                        # they once wrote to the bot privately: Telegram lets it write to them
+                        reachable.append({"platform": "telegram", "user_id": f"{n}0{person}", "since": now})
                     reminders.append({"id": uuid.uuid4(), "event_id": event_id, "occurrence_start": occurrence,
                                       "offset": "PT2H", "due_at": due_at, "status": PENDING})
                     for chat in (f"-100{n}", f"{n}01", f"{n}02"):
@@ -119,6 +123,7 @@ def fill(url: str, numbers: range, due_at_of: Callable[[int], dt.datetime]) -> d
                 connection.execute(EventChannel.__table__.insert(), channels)
                 connection.execute(Rsvp.__table__.insert(), answers)
                 connection.execute(Reminder.__table__.insert(), reminders)
+                connection.execute(PrivateChat.__table__.insert(), reachable)
     finally:
         engine.dispose()
     return due_by_chat
