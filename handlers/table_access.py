@@ -4,7 +4,10 @@ local operator on the console. Everyone may see a table."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import uuid
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,7 +17,9 @@ from handlers.context import Context
 from handlers.markup import escape
 from handlers.messages import Incoming, Reply
 from handlers.names import OrganizationNames
-from handlers.texts import Texts
+from handlers.texts import Texts, texts_for
+
+Changed = TypeVar("Changed")
 
 
 def split_parts(args: str) -> list[str]:
@@ -100,3 +105,19 @@ async def managed_member(
     if isinstance(member, Reply):
         return member
     return table, member
+
+
+async def change_member(
+    incoming: Incoming, context: Context, args: str, usage: str,
+    change: Callable[[AsyncSession, ConcertationTable, TableMember, dt.datetime], Awaitable[Changed]],
+) -> tuple[ConcertationTable, TableMember, Changed] | Reply:
+    """``change`` applied, at the clock's time and in one transaction, to the table member named in
+    ``args`` when the sender may change that table: the table, the member and what ``change`` returned;
+    else the reply saying why not (see :func:`managed_member`)."""
+    now = context.clock()
+    async with context.sessions.begin() as session:
+        found = await managed_member(session, context, incoming, args, usage, texts_for(incoming.locale))
+        if isinstance(found, Reply):
+            return found
+        table, member = found
+        return table, member, await change(session, table, member, now)

@@ -19,7 +19,7 @@ from handlers.markup import escape
 from handlers.messages import Incoming, Reply
 from handlers.permissions import to_person_ref
 from handlers.reachability import is_reachable
-from handlers.table_access import managed_member
+from handlers.table_access import change_member
 from handlers.table_notices import hand_invitation, tell_new_representative
 from handlers.table_turnover import move_followups
 from handlers.texts import Texts, texts_for
@@ -56,14 +56,16 @@ async def replace(incoming: Incoming, context: Context, args: str) -> list[Reply
     """``/table remplacer <table> ; <organisme>``: a new invitation for the member's next representative."""
     t = texts_for(incoming.locale)
     usage = t("Pour changer de représentant : **/table remplacer <table> ; <organisme>**")
-    now = context.clock()
-    async with context.sessions.begin() as session:
-        found = await managed_member(session, context, incoming, args, usage, t)
-        if isinstance(found, Reply):
-            return [found]
-        table, member = found
+
+    async def reissue(session: AsyncSession, table: ConcertationTable, member: TableMember,
+                      now: dt.datetime) -> list[str]:
         issue_invitation(member, now)
-        lines = await hand_invitation(session, context, incoming, to_invitation(member, table, context, t), now)
+        return await hand_invitation(session, context, incoming, to_invitation(member, table, context, t), now)
+
+    changed = await change_member(incoming, context, args, usage, reissue)
+    if isinstance(changed, Reply):
+        return [changed]
+    _table, member, lines = changed
     if member.representative_user_id:
         lines.append(t("{name} reste le représentant jusqu'à ce que la nouvelle personne utilise le code ; "
                        "les suivis en attente lui seront alors transmis.",

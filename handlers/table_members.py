@@ -4,6 +4,7 @@ leaving it (their row kept for the history, their open follow-ups closed)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from sqlalchemy import select
@@ -17,9 +18,9 @@ from handlers.markup import escape
 from handlers.messages import Button, Incoming, Reply
 from handlers.permissions import to_person_ref
 from handlers.table_access import (
+    change_member,
     from_short_id,
     manage_refusal,
-    managed_member,
     may_manage,
     one_table,
     split_parts,
@@ -127,15 +128,16 @@ async def remove(incoming: Incoming, context: Context, args: str) -> list[Reply]
     """The organization leaves the table: its row stays for the history, its open follow-ups are closed."""
     t = texts_for(incoming.locale)
     usage = t("Pour retirer un membre : **/table retirer <table> ; <organisme>**")
-    now = context.clock()
-    async with context.sessions.begin() as session:
-        found = await managed_member(session, context, incoming, args, usage, t)
-        if isinstance(found, Reply):
-            return [found]
-        table, member = found
+
+    async def leave(session: AsyncSession, _table: ConcertationTable, member: TableMember, now: dt.datetime) -> int:
         member.left_at = now
         member.invite_expires_at = None
-        closed = await close_followups(session, member, now, to_person_ref(incoming))
+        return await close_followups(session, member, now, to_person_ref(incoming))
+
+    changed = await change_member(incoming, context, args, usage, leave)
+    if isinstance(changed, Reply):
+        return [changed]
+    table, member, closed = changed
     lines = [t("**{organization}** ne fait plus partie de « {table} ».",
                organization=escape(member.organization_name), table=escape(table.name))]
     if closed:

@@ -1,14 +1,19 @@
 """What the Slack and Telegram adapter tests share: the fakes' credentials and settings, a bot built on
-a fresh database, adapters started for the length of a block with their waits recorded, and a
-conversation that always answers the same."""
+a fresh database and emptied between tests, adapters started for the length of a block with their waits
+recorded, a conversation that always answers the same, and the sweep run at chosen moments."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.scheduling import Swept
 from bot.settings import Settings
 from bot.slack import SlackAdapter
 from bot.telegram import TelegramAdapter
@@ -16,6 +21,7 @@ from bot.wiring import Running, build
 from handlers import router
 from handlers.context import Context
 from handlers.messages import Incoming, Reply
+from tests.bot.fake_outbox import TORONTO, Clock
 from tests.bot.fake_slack import FakeSlack
 from tests.bot.fake_telegram import FakeTelegram
 
@@ -85,3 +91,29 @@ def answering(*replies: Reply) -> router.Handler:
         return list(replies)
 
     return handler
+
+
+async def empty_tables(sessions: async_sessionmaker[AsyncSession], *tables: type[Any]) -> None:
+    """Deletes every row of ``tables``, in that order, in one transaction."""
+    async with sessions.begin() as session:
+        for table in tables:
+            await session.execute(delete(table))
+
+
+class Sweeping(Protocol):
+    """A chat whose sweep runs at its clock's time."""
+
+    clock: Clock
+
+    async def run_sweep(self) -> Swept: ...
+
+
+async def at(chat: Sweeping, moment: dt.datetime) -> Swept:
+    """The sweep at ``moment``, the clock moved there."""
+    chat.clock.now = moment
+    return await chat.run_sweep()
+
+
+def morning(day: dt.date) -> dt.datetime:
+    """9 h in Québec on ``day``, in UTC."""
+    return dt.datetime.combine(day, dt.time(9), TORONTO).astimezone(dt.UTC)

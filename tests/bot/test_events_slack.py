@@ -8,27 +8,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from typing import Any
 
 import pytest
 import pytest_asyncio
 import recurring_ical_events
 from icalendar import Calendar
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
-from bot.scheduling import Sweep, Swept
-from bot.sending import OutboxSender
-from bot.slack import SlackAdapter
+from bot.scheduling import Swept
 from bot.wiring import Running
 from directory.roles import COORDINATOR, PersonRole, grant
-from handlers.context import Context
 from scheduler.conversations import Conversation
 from scheduler.events import Event
 from scheduler.outbox import OutboxMessage
-from tests.bot.adapter_setup import built_bot, slack_settings, started
-from tests.bot.fake_outbox import TORONTO, Clock, no_sleep
-from tests.bot.fake_slack import CHANNEL, Call, FakeSlack, command, direct_id, event, press
+from tests.bot.adapter_setup import built_bot, empty_tables
+from tests.bot.fake_outbox import TORONTO, Clock
+from tests.bot.fake_slack import CHANNEL, Call
+from tests.bot.slack_chat import Person, SlackChat, labels, lines, slack_chat
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -37,16 +33,6 @@ FIRST = dt.datetime(2026, 12, 3, 17, 0, tzinfo=TORONTO)  # the first Thursday of
 SECOND = dt.timedelta(seconds=1)
 ONE_MESSAGE = "5 à 7 du réseau ; chaque premier jeudi du mois à 17 h ; Café du Quai ; places 2"
 ANSWERS = ["J'y serai", "Peut-être", "Je ne peux pas", "Ajouter à mon calendrier"]
-
-
-@dataclass(frozen=True)
-class Person:
-    """Someone of the workspace."""
-
-    user_id: str
-    name: str
-
-
 MARIE = Person("U0MARIE", "marie.tremblay")  # the coordinator
 ANNE, LUC, JO = Person("U0ANNE", "anne.roy"), Person("U0LUC", "luc.gagnon"), Person("U0JO", "jo.simard")
 PAUL = Person("U0PAUL", "paul.cote")  # a member without a role
@@ -58,77 +44,27 @@ async def running(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Run
         yield built
 
 
-@dataclass
-class Channel:
+class Channel(SlackChat):
     """A Slack channel with Passerelle in it: people type slash commands and messages and press buttons
     through the fake Slack's Socket Mode, and the sweep runs at the fake clock's time."""
 
-    fake: FakeSlack
-    context: Context
-    clock: Clock
-    sweep: Sweep
-
     async def command(self, person: Person, text: str) -> Call:
         """``person`` types ``/evenement text``; the bot's one answer."""
-        body = command(self.fake, text, name="/evenement")
-        body |= {"user_id": person.user_id, "user_name": person.name}
-        return await self._answered("slash_commands", body)
+        return await self.slash(person, "/evenement", text, channel=CHANNEL)
 
     async def say(self, person: Person, text: str) -> Call:
         """``person`` writes ``text`` in the channel; the bot's one answer."""
-        body = event("message", text, channel_type="channel")
-        body["event"]["user"] = person.user_id
-        return await self._answered("events_api", body)
-
-    async def press(self, person: Person, under: Call, label: str, *,
-                    then: str = "chat.postEphemeral") -> Call:
-        """``person`` presses the button ``label`` under the bot's message ``under``; the call of ``then``
-        that answers the press (by default the notice shown to the presser alone)."""
-        body = press(self.fake, under, label) | {"user": {"id": person.user_id, "username": person.name}}
-        before = len(self.fake.delivered(then))
-        await self.fake.wait_ack(await self.fake.send_envelope("interactive", body))
-        return (await self.fake.wait_delivered(before + 1, then))[before]
-
-    async def run_sweep(self) -> Swept:
-        """One pass of the sweep at the clock's time."""
-        return await self.sweep.run(self.clock.now)
-
-    def posted_to(self, channel: str) -> list[Call]:
-        """The messages delivered to ``channel`` (a person's id for a direct message), in order."""
-        return [call for call in self.fake.delivered() if call.args["channel"] == channel]
-
-    async def _answered(self, kind: str, payload: dict[str, Any]) -> Call:
-        before = len(self.fake.delivered())
-        await self.fake.wait_ack(await self.fake.send_envelope(kind, payload))
-        return (await self.fake.wait_delivered(before + 1))[before]
+        return await self.write(person, text, channel=CHANNEL, channel_type="channel")
 
 
 @pytest_asyncio.fixture(loop_scope="module")
 async def channel(running: Running) -> AsyncIterator[Channel]:
     """The channel on an emptied database, the clock at :data:`NOW`, Marie a coordinator."""
     sessions = running.context.sessions
-    async with sessions.begin() as session:
-        for table in (OutboxMessage, Event, Conversation, PersonRole):
-            await session.execute(delete(table))
+    await empty_tables(sessions, OutboxMessage, Event, Conversation, PersonRole)
     await grant(sessions, "slack", MARIE.user_id, COORDINATOR, granted_by="test", now=NOW)
-    clock = Clock(NOW)
-    context = Context(sessions, running.context.search, TORONTO, "fr", clock=clock)
-    async with (
-        FakeSlack() as fake,
-        started(SlackAdapter(slack_settings(fake, socket_mode=True), context, sleep=no_sleep)) as adapter,
-    ):
-        sender = OutboxSender(sessions, {"slack": adapter.sender}, clock, sleep=no_sleep)
-        yield Channel(fake, context, clock, Sweep(context, sender, running.producers))
-
-
-def labels(call: Call) -> list[str]:
-    """The labels of the buttons under a message."""
-    return [e["text"]["text"] for b in call.args["blocks"] if b["type"] == "actions" for e in b["elements"]]
-
-
-def lines(call: Call) -> list[str]:
-    """The lines of a message's plain text."""
-    return str(call.args["text"]).splitlines()
+    async with slack_chat(Channel, running, Clock(NOW)) as channel:
+        yield channel
 
 
 async def create_monthly(channel: Channel) -> Call:
@@ -260,7 +196,7 @@ async def test_the_calendar_button_uploads_an_ics_in_a_direct_message_with_the_r
         "Le calendrier de « 5 à 7 du réseau » : ouvrez le fichier pour l'ajouter à votre agenda."]
     [opened] = channel.fake.delivered("conversations.open")
     [complete] = channel.fake.delivered("files.completeUploadExternal")
-    assert (opened.args["users"], complete.args["channel_id"]) == (ANNE.user_id, direct_id(ANNE.user_id))
+    assert (opened.args["users"], complete.args["channel_id"]) == (ANNE.user_id, ANNE.direct)
     assert len(channel.posted_to(CHANNEL)) == in_channel  # nothing in the channel, for anyone
     [content] = channel.fake.uploads.values()
     calendar = Calendar.from_ical(content)

@@ -7,30 +7,26 @@ the presser privately and parses back."""
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 import pytest_asyncio
 import recurring_ical_events
 from icalendar import Calendar
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
-from bot.scheduling import Sweep, Swept
-from bot.sending import OutboxSender
-from bot.telegram import TelegramAdapter
+from bot.scheduling import Swept
 from bot.wiring import Running
 from directory.private_chats import PrivateChat
 from directory.roles import COORDINATOR, PersonRole, grant
-from handlers.context import Context
 from scheduler.conversations import Conversation
 from scheduler.events import Event
 from scheduler.outbox import OutboxMessage
-from tests.bot.adapter_setup import TELEGRAM_TOKEN, built_bot, started, telegram_settings
-from tests.bot.fake_outbox import TORONTO, Clock, no_sleep
-from tests.bot.fake_telegram import Call, FakeTelegram, bot_message, callback_update, message_update, user
+from tests.bot.adapter_setup import built_bot, empty_tables
+from tests.bot.fake_outbox import TORONTO, Clock
+from tests.bot.fake_telegram import Call, bot_message, message_update, user
+from tests.bot.telegram_chat import TelegramChat, data_of, labels, telegram_chat
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -53,16 +49,9 @@ async def running(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Run
         yield built
 
 
-@dataclass
-class Group:
+class Group(TelegramChat):
     """A Telegram supergroup with Passerelle in it: people write and press buttons through the fake
     Bot API, and the sweep runs at the fake clock's time."""
-
-    fake: FakeTelegram
-    context: Context
-    clock: Clock
-    sweep: Sweep
-    message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(500))
 
     async def say(self, person: dict[str, Any], text: str, *, answering: Call | None = None) -> Call:
         """``person`` writes ``text`` in the group (as a reply to the bot's question ``answering``);
@@ -70,36 +59,12 @@ class Group:
         reply_to = None
         if answering is not None:
             reply_to = bot_message(answering.params["text"], chat_id=GROUP_ID, message_id=self.last_id())
-        before = len(self.fake.calls_of("sendMessage"))
-        self.fake.push(message_update(text, chat_id=GROUP_ID, chat_type="supergroup", sender=person,
-                                      message_id=next(self.message_ids), reply_to=reply_to))
-        [answer] = (await self.fake.wait_for("sendMessage", before + 1))[before:]
-        return answer
-
-    async def press(self, person: dict[str, Any], under: Call, label: str, *,
-                    then: str | None = None) -> Call:
-        """``person`` presses the button ``label`` under the bot's message ``under``; the pop-up answer
-        of the press, after the call of ``then`` (a method the answer goes on with) when given."""
-        pressed = len(self.fake.calls_of("answerCallbackQuery"))
-        following = len(self.fake.calls_of(then)) if then else 0
-        self.fake.push(callback_update(data_of(under, label), chat_id=GROUP_ID, chat_type="supergroup",
-                                       sender=person))
-        [answer] = (await self.fake.wait_for("answerCallbackQuery", pressed + 1))[pressed:]
-        if then:
-            await self.fake.wait_for(then, following + 1)
-        return answer
-
-    async def run_sweep(self) -> Swept:
-        """One pass of the sweep at the clock's time."""
-        return await self.sweep.run(self.clock.now)
+        return await self.answered(message_update(text, chat_id=GROUP_ID, chat_type="supergroup", sender=person,
+                                                  message_id=next(self.message_ids), reply_to=reply_to))
 
     def last_id(self) -> int:
         """The id of the latest message the bot sent in the group."""
         return max(n for chat, n in self.fake.messages if chat == GROUP_ID)
-
-    def sent_to(self, chat_id: int) -> list[Call]:
-        """The messages delivered to ``chat_id``, in order."""
-        return [call for call in self.fake.delivered("sendMessage") if call.params["chat_id"] == str(chat_id)]
 
 
 @pytest_asyncio.fixture(loop_scope="module")
@@ -107,34 +72,13 @@ async def group(running: Running) -> AsyncIterator[Group]:
     """The group on an emptied database, the clock at :data:`NOW`, Marie a coordinator; Anne and Jo
     have started the bot in private, Luc and Paul never did."""
     sessions = running.context.sessions
-    async with sessions.begin() as session:
-        for table in (OutboxMessage, Event, Conversation, PersonRole, PrivateChat):
-            await session.execute(delete(table))
+    await empty_tables(sessions, OutboxMessage, Event, Conversation, PersonRole, PrivateChat)
     await grant(sessions, "telegram", str(MARIE["id"]), COORDINATOR, granted_by="test", now=NOW)
-    clock = Clock(NOW)
-    context = Context(sessions, running.context.search, TORONTO, "fr", clock=clock)
-    async with (
-        FakeTelegram(TELEGRAM_TOKEN, require_start=True) as fake,
-        started(TelegramAdapter(telegram_settings(fake), context, sleep=no_sleep)) as adapter,
-    ):
+    async with telegram_chat(Group, running, Clock(NOW)) as group:
         for person in (ANNE, JO):  # pressing Start in the bot's private chat sends /start
-            fake.push(message_update("/start", chat_id=person["id"], sender=person))
-        await fake.wait_for("sendMessage", 2)
-        sender = OutboxSender(sessions, {"telegram": adapter.sender}, clock, sleep=no_sleep)
-        yield Group(fake, context, clock, Sweep(context, sender, running.producers))
-
-
-def data_of(call: Call, label: str) -> str:
-    """The callback data of the button ``label`` under a message."""
-    found = [b["callback_data"] for row in call.params["reply_markup"]["inline_keyboard"] for b in row
-             if b["text"] == label]
-    assert found, call.params.get("reply_markup")
-    return found[0]
-
-
-def labels(call: Call) -> list[str]:
-    """The labels of the buttons under a message."""
-    return [button["text"] for row in call.params["reply_markup"]["inline_keyboard"] for button in row]
+            group.fake.push(message_update("/start", chat_id=person["id"], sender=person))
+        await group.fake.wait_for("sendMessage", 2)
+        yield group
 
 
 async def create_monthly(group: Group) -> Call:

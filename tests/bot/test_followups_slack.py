@@ -13,27 +13,23 @@ import datetime as dt
 import io
 import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from typing import Any
 
 import pytest
 import pytest_asyncio
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
-from bot.scheduling import Sweep, Swept
-from bot.sending import OutboxSender
-from bot.slack import SlackAdapter
+from bot.scheduling import Swept
 from bot.wiring import Running
 from directory.concertation import ConcertationTable, TableMember
 from directory.private_chats import PrivateChat
 from directory.roles import COORDINATOR, PersonRole, grant
-from handlers.context import Context
 from scheduler.conversations import Conversation
 from scheduler.followups import PENDING, Decision, Followup, FollowupLog
 from scheduler.outbox import OutboxMessage
-from tests.bot.adapter_setup import built_bot, slack_settings, started
-from tests.bot.fake_outbox import TORONTO, Clock, no_sleep
-from tests.bot.fake_slack import Call, FakeSlack, command, direct_id, event, press
+from tests.bot.adapter_setup import at, built_bot, empty_tables, morning
+from tests.bot.fake_outbox import Clock
+from tests.bot.fake_slack import Call
+from tests.bot.slack_chat import Person, SlackChat, labels, lines, slack_chat
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -48,21 +44,6 @@ PLAN, KIOSK = "Adopter le plan d'action 2027", "Tenir un kiosque à la fête de 
 REFUSED = (f"Seuls le coordonnateur de la table « {TABLE} » (marie.tremblay) et les administrateurs "
            "peuvent y enregistrer des décisions.")
 BUTTONS = ["C'est fait", "Rappelle-moi dans 3 jours", "Pas concerné"]
-
-
-@dataclass(frozen=True)
-class Person:
-    """Someone of the workspace."""
-
-    user_id: str
-    name: str
-
-    @property
-    def direct(self) -> str:
-        """The id of their direct conversation with the bot."""
-        return direct_id(self.user_id)
-
-
 MARIE = Person("U0MARIE", "marie.tremblay")  # the coordinator
 ANNE = Person("U0ANNE", "anne.roy")  # represents the Centre Alpha
 LUC = Person("U0LUC", "luc.gagnon")  # represents Le Transit
@@ -75,53 +56,19 @@ async def running(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Run
         yield built
 
 
-@dataclass
-class Workspace:
+class Workspace(SlackChat):
     """Passerelle in a Slack workspace: people type slash commands and messages and press buttons
     through the fake Slack's Socket Mode; the sweep runs at the fake clock's time."""
-
-    fake: FakeSlack
-    context: Context
-    clock: Clock
-    sweep: Sweep
 
     async def command(self, person: Person, text: str, *, channel: str | None = None) -> Call:
         """``person`` types the slash command ``text`` in ``channel`` (their direct conversation with
         the bot by default); the bot's one answer."""
         name, _, rest = text.partition(" ")
-        body = command(self.fake, rest, channel=channel or person.direct, name=name)
-        body |= {"user_id": person.user_id, "user_name": person.name}
-        return await self._answered("slash_commands", body)
+        return await self.slash(person, name, rest, channel=channel or person.direct)
 
     async def tell(self, person: Person, text: str) -> Call:
         """``person`` writes ``text`` in their direct conversation with the bot; the bot's one answer."""
-        body = event("message", text, channel=person.direct, channel_type="im")
-        body["event"]["user"] = person.user_id
-        return await self._answered("events_api", body)
-
-    async def press(self, person: Person, under: Call, label: str, *,
-                    then: str = "chat.postEphemeral") -> Call:
-        """``person`` presses ``label`` under the bot's message ``under``; the call of ``then`` that
-        answers the press (by default the notice shown to the presser alone)."""
-        body = press(self.fake, under, label) | {"user": {"id": person.user_id, "username": person.name}}
-        if under.args["channel"].startswith("U"):  # a message sent to a person is in their direct chat
-            body["channel"]["id"] = body["container"]["channel_id"] = direct_id(under.args["channel"])
-        before = len(self.fake.delivered(then))
-        await self.fake.wait_ack(await self.fake.send_envelope("interactive", body))
-        return (await self.fake.wait_delivered(before + 1, then))[before]
-
-    async def run_sweep(self) -> Swept:
-        """One pass of the sweep at the clock's time."""
-        return await self.sweep.run(self.clock.now)
-
-    def posted_to(self, channel: str) -> list[Call]:
-        """The messages delivered to ``channel`` (a person's id for a direct message), in order."""
-        return [call for call in self.fake.delivered() if call.args["channel"] == channel]
-
-    async def _answered(self, kind: str, payload: dict[str, Any]) -> Call:
-        before = len(self.fake.delivered())
-        await self.fake.wait_ack(await self.fake.send_envelope(kind, payload))
-        return (await self.fake.wait_delivered(before + 1))[before]
+        return await self.write(person, text, channel=person.direct, channel_type="im")
 
 
 @pytest_asyncio.fixture(loop_scope="module")
@@ -129,32 +76,13 @@ async def workspace(running: Running) -> AsyncIterator[Workspace]:
     """The bot on an emptied database, the clock at :data:`START`, Marie a coordinator; the sweep has
     run once, as it does all along (this week's digests are done)."""
     sessions = running.context.sessions
-    async with sessions.begin() as session:
-        for table in (FollowupLog, Followup, Decision, TableMember, ConcertationTable, OutboxMessage,
-                      Conversation, PersonRole, PrivateChat):
-            await session.execute(delete(table))
+    await empty_tables(sessions, FollowupLog, Followup, Decision, TableMember, ConcertationTable, OutboxMessage,
+                       Conversation, PersonRole, PrivateChat)
     await grant(sessions, "slack", MARIE.user_id, COORDINATOR, granted_by="test", now=START)
-    clock = Clock(START)
-    context = Context(sessions, running.context.search, TORONTO, "fr", clock=clock)
-    async with (
-        FakeSlack(people={p.user_id: p.name for p in (MARIE, ANNE, LUC, PAUL)}) as fake,
-        started(SlackAdapter(slack_settings(fake, socket_mode=True), context, sleep=no_sleep)) as adapter,
-    ):
-        sender = OutboxSender(sessions, {"slack": adapter.sender}, clock, sleep=no_sleep)
-        workspace = Workspace(fake, context, clock, Sweep(context, sender, running.producers))
+    people = {p.user_id: p.name for p in (MARIE, ANNE, LUC, PAUL)}
+    async with slack_chat(Workspace, running, Clock(START), people=people) as workspace:
         assert await workspace.run_sweep() == Swept(0, 0, 0)
         yield workspace
-
-
-def labels(call: Call) -> list[str]:
-    """The labels of the buttons under a message."""
-    return [element["text"]["text"] for block in call.args.get("blocks", []) if block["type"] == "actions"
-            for element in block["elements"]]
-
-
-def lines(call: Call) -> list[str]:
-    """The lines of a message's plain text."""
-    return str(call.args["text"]).splitlines()
 
 
 def code_in(call: Call) -> str:
@@ -169,17 +97,6 @@ def reminders(workspace: Workspace, decision: str, since: int = 0) -> dict[str, 
     return {call.args["channel"]: call for call in workspace.fake.calls[since:]
             if call.method == "chat.postMessage" and call.ok and f"« {decision}" in call.args["text"]
             and "C'est fait" in labels(call)}
-
-
-async def at(workspace: Workspace, moment: dt.datetime) -> Swept:
-    """The sweep at ``moment``, the clock moved there."""
-    workspace.clock.now = moment
-    return await workspace.run_sweep()
-
-
-def morning(day: dt.date) -> dt.datetime:
-    """9 h in Québec on ``day``, in UTC."""
-    return dt.datetime.combine(day, dt.time(9), TORONTO).astimezone(dt.UTC)
 
 
 async def seat(workspace: Workspace) -> list[Call]:

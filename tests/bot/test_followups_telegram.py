@@ -11,30 +11,26 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import itertools
 import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 import pytest_asyncio
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
-from bot.scheduling import Sweep, Swept
-from bot.sending import OutboxSender
-from bot.telegram import TelegramAdapter
+from bot.scheduling import Swept
 from bot.wiring import Running
 from directory.concertation import ConcertationTable, TableMember
 from directory.private_chats import PrivateChat
 from directory.roles import COORDINATOR, PersonRole, grant
-from handlers.context import Context
 from scheduler.conversations import Conversation
 from scheduler.followups import PENDING, Decision, Followup, FollowupLog
 from scheduler.outbox import OutboxMessage
-from tests.bot.adapter_setup import TELEGRAM_TOKEN, built_bot, started, telegram_settings
-from tests.bot.fake_outbox import TORONTO, Clock, no_sleep
-from tests.bot.fake_telegram import Call, FakeTelegram, callback_update, message_update, user
+from tests.bot.adapter_setup import at, built_bot, empty_tables, morning
+from tests.bot.fake_outbox import Clock
+from tests.bot.fake_telegram import Call, message_update, user
+from tests.bot.telegram_chat import TelegramChat, data_of, labels, telegram_chat
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -62,48 +58,19 @@ async def running(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Run
         yield built
 
 
-@dataclass
-class Network:
+class Network(TelegramChat):
     """Passerelle on Telegram: people write to it privately or in their team's group and press
     buttons through the fake Bot API; the sweep runs at the fake clock's time."""
 
-    fake: FakeTelegram
-    context: Context
-    clock: Clock
-    sweep: Sweep
-    message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(500))
-
     async def tell(self, person: dict[str, Any], text: str) -> Call:
         """``person`` writes ``text`` to the bot privately; the bot's one answer."""
-        return await self._answered(message_update(text, chat_id=person["id"], sender=person,
-                                                   message_id=next(self.message_ids)))
+        return await self.answered(message_update(text, chat_id=person["id"], sender=person,
+                                                  message_id=next(self.message_ids)))
 
     async def in_team(self, person: dict[str, Any], text: str) -> Call:
         """``person`` writes ``text`` in the team's group; the bot's one answer."""
-        return await self._answered(message_update(text, chat_id=TEAM_ID, chat_type="supergroup",
-                                                   sender=person, message_id=next(self.message_ids)))
-
-    async def press(self, person: dict[str, Any], under: Call, label: str, *,
-                    then: str | None = None) -> Call:
-        """``person`` presses ``label`` under the bot's message ``under``; the pop-up answer, after the
-        call of ``then`` (a method the answer goes on with) when given."""
-        pressed = len(self.fake.calls_of("answerCallbackQuery"))
-        following = len(self.fake.calls_of(then)) if then else 0
-        chat_id = int(under.params["chat_id"])
-        self.fake.push(callback_update(data_of(under, label), chat_id=chat_id,
-                                       chat_type="private" if chat_id > 0 else "supergroup", sender=person))
-        [answer] = (await self.fake.wait_for("answerCallbackQuery", pressed + 1))[pressed:]
-        if then:
-            await self.fake.wait_for(then, following + 1)
-        return answer
-
-    async def run_sweep(self) -> Swept:
-        """One pass of the sweep at the clock's time."""
-        return await self.sweep.run(self.clock.now)
-
-    def sent_to(self, chat_id: int) -> list[Call]:
-        """The messages delivered to ``chat_id``, in order."""
-        return [call for call in self.fake.delivered("sendMessage") if call.params["chat_id"] == str(chat_id)]
+        return await self.answered(message_update(text, chat_id=TEAM_ID, chat_type="supergroup",
+                                                  sender=person, message_id=next(self.message_ids)))
 
     def id_of(self, call: Call) -> int:
         """The message id the fake gave the message ``call`` sent (the latest such, before any edit)."""
@@ -111,47 +78,18 @@ class Network:
         return max(n for chat, n in self.fake.messages if chat == chat_id
                    and self.fake.messages[chat, n]["text"] == call.params["text"])
 
-    async def _answered(self, update: dict[str, Any]) -> Call:
-        before = len(self.fake.calls_of("sendMessage"))
-        self.fake.push(update)
-        [answer] = (await self.fake.wait_for("sendMessage", before + 1))[before:]
-        return answer
-
 
 @pytest_asyncio.fixture(loop_scope="module")
 async def network(running: Running) -> AsyncIterator[Network]:
     """The bot on an emptied database, the clock at :data:`START`, Marie a coordinator; the sweep has
     run once, as it does all along (this week's digests are done)."""
     sessions = running.context.sessions
-    async with sessions.begin() as session:
-        for table in (FollowupLog, Followup, Decision, TableMember, ConcertationTable, OutboxMessage,
-                      Conversation, PersonRole, PrivateChat):
-            await session.execute(delete(table))
+    await empty_tables(sessions, FollowupLog, Followup, Decision, TableMember, ConcertationTable, OutboxMessage,
+                       Conversation, PersonRole, PrivateChat)
     await grant(sessions, "telegram", str(MARIE["id"]), COORDINATOR, granted_by="test", now=START)
-    clock = Clock(START)
-    context = Context(sessions, running.context.search, TORONTO, "fr", clock=clock)
-    async with (
-        FakeTelegram(TELEGRAM_TOKEN, require_start=True) as fake,
-        started(TelegramAdapter(telegram_settings(fake), context, sleep=no_sleep)) as adapter,
-    ):
-        sender = OutboxSender(sessions, {"telegram": adapter.sender}, clock, sleep=no_sleep)
-        network = Network(fake, context, clock, Sweep(context, sender, running.producers))
+    async with telegram_chat(Network, running, Clock(START)) as network:
         assert await network.run_sweep() == Swept(0, 0, 0)
         yield network
-
-
-def data_of(call: Call, label: str) -> str:
-    """The callback data of the button ``label`` under a message."""
-    found = [b["callback_data"] for row in call.params["reply_markup"]["inline_keyboard"] for b in row
-             if b["text"] == label]
-    assert found, call.params.get("reply_markup")
-    return found[0]
-
-
-def labels(call: Call) -> list[str]:
-    """The labels of the buttons under a message."""
-    markup = call.params.get("reply_markup") or {}
-    return [button["text"] for row in markup.get("inline_keyboard", []) for button in row]
 
 
 def code_in(call: Call) -> str:
@@ -192,17 +130,6 @@ def reminders(network: Network, decision: str, since: int = 0) -> dict[int, Call
     return {int(call.params["chat_id"]): call for call in network.fake.calls[since:]
             if call.method == "sendMessage" and call.status == 200 and f"« {decision}" in call.params["text"]
             and "C'est fait" in labels(call)}
-
-
-async def at(network: Network, moment: dt.datetime) -> Swept:
-    """The sweep at ``moment``, the clock moved there."""
-    network.clock.now = moment
-    return await network.run_sweep()
-
-
-def morning(day: dt.date) -> dt.datetime:
-    """9 h in Québec on ``day``, in UTC."""
-    return dt.datetime.combine(day, dt.time(9), TORONTO).astimezone(dt.UTC)
 
 
 async def test_a_coordinator_sets_up_a_table_whose_representatives_claim_their_seats(
