@@ -46,6 +46,7 @@ if str(ROOT) not in sys.path:
 
 import migrations
 from bench import synthetic
+from bench.figures import table
 from directory.db import create_engine, session_factory
 from directory.documents import ServiceDoc
 from directory.importing import ImportReport, import_package
@@ -125,9 +126,9 @@ def to_tables(docs: Sequence[ServiceDoc], names: dict[str, str]) -> Tables:
 def write_package(folder: Path, tables: Tables) -> int:
     """Write ``tables`` as CSV files named as HSDS names them; return the number of rows written."""
     folder.mkdir(parents=True, exist_ok=True)
-    for table, rows in tables.items():
+    for name, rows in tables.items():
         header = list(dict.fromkeys(column for row in rows for column in row))
-        with (folder / FILE_NAMES[table]).open("w", encoding="utf-8", newline="") as out:
+        with (folder / FILE_NAMES[name]).open("w", encoding="utf-8", newline="") as out:
             writer = csv.DictWriter(out, header, lineterminator="\n")
             writer.writeheader()
             writer.writerows(rows)
@@ -201,19 +202,6 @@ def profile(folder: Path, url: str) -> str:
 def thousands(number: float) -> str:
     """``number`` rounded, with spaces between thousands, as French writes it."""
     return f"{round(number):,}".replace(",", " ")
-
-
-def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    """A plain-text table, numbers right-aligned."""
-    cells = [[str(h) for h in headers]] + [[str(c) for c in row] for row in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    lines = []
-    for n, row in enumerate(cells):
-        lines.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w)
-                               for i, (c, w) in enumerate(zip(row, widths, strict=True))))
-        if n == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

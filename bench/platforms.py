@@ -71,6 +71,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import synthetic
+from bench.figures import percentile, table
 from bot import eventloop, slack_render, telegram_render
 from bot.scheduling import Sweep, sweep_until
 from bot.sending import OutboxSender
@@ -1014,12 +1015,6 @@ async def drive(options: argparse.Namespace, bot: Any, say: Callable[[str], None
 # --- Figures -----------------------------------------------------------------------------------
 
 
-def percentile(values: Sequence[float], p: float) -> float:
-    """The ``p``-th percentile of ``values`` (nearest rank)."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
-
-
 def summary(seconds: Sequence[float]) -> dict[str, float | int]:
     """Count, p50, p95, p99, max and mean of durations, in ms."""
     if not seconds:
@@ -1070,20 +1065,6 @@ def package_of(filename: str, function: str) -> str:
     if filename.startswith(stdlib):
         return "stdlib/" + filename[len(stdlib) :].split("/")[0].removesuffix(".py")
     return filename
-
-
-def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    """A plain-text table, numbers right-aligned."""
-    cells = [[str(h) for h in headers]] + [[str(c) for c in row] for row in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    lines = []
-    for n, row in enumerate(cells):
-        lines.append(
-            "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
-        )
-        if n == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    return "\n".join(lines)
 
 
 def ms(figures: dict[str, Any], key: str) -> str:

@@ -44,6 +44,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import synthetic
+from bench.figures import percentile, table
 from directory.documents import FIELD_WEIGHTS, ServiceDoc
 from directory.index import SearchIndex
 from directory.places import Gazetteer
@@ -151,12 +152,6 @@ BUILDERS = {
 def rss() -> int:
     """Resident memory of this process, in bytes."""
     return psutil.Process().memory_info().rss
-
-
-def percentile(values: Sequence[float], p: float) -> float:
-    """The ``p``-th percentile of ``values`` (nearest rank)."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
 
 
 def measure(
@@ -312,20 +307,6 @@ def profile(
 def thousands(number: int) -> str:
     """``number`` with spaces between thousands, as French writes it."""
     return f"{number:,}".replace(",", " ")
-
-
-def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    """A plain-text table, numbers right-aligned."""
-    cells = [[str(h) for h in headers]] + [[str(c) for c in row] for row in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    lines = []
-    for n, row in enumerate(cells):
-        lines.append(
-            "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
-        )
-        if n == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    return "\n".join(lines)
 
 
 def speed_rows(engines: dict[str, dict]) -> list[list[object]]:
