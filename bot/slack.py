@@ -146,7 +146,9 @@ class SlackAdapter:
             task.add_done_callback(self._working.discard)
 
     async def _named_then_answer(self, incoming: Incoming, respond: AsyncRespond | None) -> None:
-        if not incoming.user_name and incoming.user_id:  # events carry no name, unlike commands and buttons
+        # events carry no name, unlike commands and buttons; plain chatter in a channel needs none
+        chatter = not incoming.private and incoming.command is None
+        if not incoming.user_name and incoming.user_id and not chatter:
             incoming = dataclasses.replace(incoming, user_name=await self._name_of(incoming.user_id))
         await self._answer(incoming, respond)
 
