@@ -134,7 +134,6 @@ class Counting(logging.Handler):
 # the first frame that matches names the layer a sample is charged to.
 LAYERS = (
     ("/selectors.py", "boucle en attente (epoll)"),
-    ("<frozen importlib", "imports manqués (import sniffio de httpcore)"),
     ("/sqlalchemy/", "SQL : SQLAlchemy, aiosqlite, greenlet"),
     ("/aiosqlite/", "SQL : SQLAlchemy, aiosqlite, greenlet"),
     ("/greenlet/", "SQL : SQLAlchemy, aiosqlite, greenlet"),
@@ -145,14 +144,10 @@ LAYERS = (
     ("/bot/slack_render.py", "rendu HTML / Block Kit (bot/*_render)"),
     ("/handlers/", "gestionnaires (handlers : cartes, textes, babel)"),
     ("/babel/", "gestionnaires (handlers : cartes, textes, babel)"),
-    ("/httpx/", "client HTTP de PTB (httpx, httpcore, anyio, h11)"),
-    ("/httpcore/", "client HTTP de PTB (httpx, httpcore, anyio, h11)"),
-    ("/anyio/", "client HTTP de PTB (httpx, httpcore, anyio, h11)"),
-    ("/h11/", "client HTTP de PTB (httpx, httpcore, anyio, h11)"),
     ("/telegram/", "python-telegram-bot (objets, Application, Bot)"),
     ("/slack_bolt/", "slack-bolt, slack_sdk"),
     ("/slack_sdk/", "slack-bolt, slack_sdk"),
-    ("/aiohttp/", "aiohttp (serveur web ; client de Slack)"),
+    ("/aiohttp/", "aiohttp (serveur web ; clients HTTP de Slack et de Telegram)"),
     ("/bot/", "adaptateurs et envoi (bot/)"),
     ("/asyncio/", "asyncio (tâches, ordonnancement)"),
 )
@@ -1262,7 +1257,6 @@ def versions() -> dict[str, str]:
         "slack_bolt",
         "slack_sdk",
         "aiohttp",
-        "httpx",
         "SQLAlchemy",
         "aiosqlite",
     ):

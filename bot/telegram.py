@@ -34,6 +34,7 @@ from telegram.ext import ApplicationBuilder, CallbackQueryHandler, ContextTypes,
 
 from bot.delivery import Delivery, Keep, Sleep
 from bot.settings import Settings
+from bot.telegram_http import AiohttpRequest
 from bot.telegram_sender import Sender
 from handlers.context import Context
 from handlers.markup import to_plain
@@ -106,6 +107,8 @@ class TelegramAdapter:
             .base_url(api_url)
             .base_file_url(to_file_url(api_url))
             .concurrent_updates(CONCURRENT_UPDATES)
+            .request(AiohttpRequest())
+            .get_updates_request(AiohttpRequest(connection_pool_size=1))
             .job_queue(None)
             .build()
         )
