@@ -8,8 +8,6 @@ are sent, ``TimedOut`` on timeouts and ``NetworkError`` on any other transport f
 
 from __future__ import annotations
 
-import asyncio
-
 import aiohttp
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
@@ -105,7 +103,7 @@ class AiohttpRequest(BaseRequest):
         try:
             async with self._session.request(method, url, data=body, timeout=timeout) as response:
                 return response.status, await response.read()
-        except asyncio.TimeoutError as error:
+        except TimeoutError as error:
             raise TimedOut from error
         except aiohttp.ClientError as error:
             raise NetworkError(f"aiohttp.{error.__class__.__name__}: {error}") from error
