@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     timezone: str = "America/Toronto"
     language: Literal["fr", "en"] = "fr"
     http_port: int = Field(3000, ge=1, le=65535)
+    # a service not verified for this many months is flagged "à vérifier" in answers and digests
+    freshness_months: int = Field(12, ge=1, le=120)
 
     telegram_bot_token: SecretStr | None = Field(None, validation_alias="TELEGRAM_BOT_TOKEN")
     telegram_api_url: str | None = Field(None, validation_alias="TELEGRAM_API_URL")

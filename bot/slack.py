@@ -46,6 +46,7 @@ STOP_GRACE = 5.0  # seconds given to answers under way when stopping
 CONCURRENT_ANSWERS = 10  # questions answered at once; the database pool holds 5 + 10 connections
 _CONTROL = re.compile(r"<([^<>]*)>")
 _CHANNEL = re.compile(r"<#([A-Z0-9]+)(?:\|[^<>]*)?>")
+_PERSON = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>")
 
 
 class SlackStartError(Exception):
@@ -209,7 +210,8 @@ def to_incoming(body: dict[str, Any], locale: str, bot_user_id: str = "") -> Inc
         args = to_plain_text(raw)
         return Incoming(ChatRef("slack", channel), str(body.get("user_id", "")), f"/{command} {args}".strip(),
                         command, args, locale=locale, private=channel.startswith("D"),
-                        user_name=str(body.get("user_name") or ""), mentions=to_mentions(raw))
+                        user_name=str(body.get("user_name") or ""), mentions=to_mentions(raw),
+                        people=to_people(raw, bot_user_id), can_open_forms=bool(body.get("trigger_id")))
     if body.get("type") == "block_actions":
         return _button(body, locale)
     if body.get("type") == "event_callback":
@@ -220,6 +222,12 @@ def to_incoming(body: dict[str, Any], locale: str, bot_user_id: str = "") -> Inc
 def to_mentions(text: str) -> tuple[str, ...]:
     """The channel ids named in Slack text (``<#C123|nom>`` → ``C123``), once each, in order."""
     return tuple(dict.fromkeys(_CHANNEL.findall(text)))
+
+
+def to_people(text: str, bot_user_id: str = "") -> tuple[str, ...]:
+    """The user ids of the people named in Slack text (``<@U123|marie>`` → ``U123``), the bot left
+    out, once each, in order."""
+    return tuple(dict.fromkeys(user for user in _PERSON.findall(text) if user != bot_user_id))
 
 
 def _button(body: dict[str, Any], locale: str) -> Incoming | None:
@@ -243,17 +251,19 @@ def _event(event: dict[str, Any], locale: str, bot_user_id: str) -> Incoming | N
     raw = str(event.get("text", ""))
     text = to_plain_text(raw)
     command, args = split_command(text)
-    user, mentions = str(event["user"]), to_mentions(raw)
+    user, mentions, people = str(event["user"]), to_mentions(raw), to_people(raw, bot_user_id)
     if event.get("type") == "app_mention" and not channel.startswith("D"):  # in a DM, message.im answers
         if command is None:
             command, args = "qui", text
-        return Incoming(chat, user, text, command, args, locale=locale, private=False, mentions=mentions)
+        return Incoming(chat, user, text, command, args, locale=locale, private=False, mentions=mentions,
+                        people=people)
     if event.get("type") != "message":
         return None
     if event.get("channel_type") == "im":
-        return Incoming(chat, user, text, command, args, locale=locale, private=True, mentions=mentions)
+        return Incoming(chat, user, text, command, args, locale=locale, private=True, mentions=mentions,
+                        people=people)
     if event.get("channel_type") in ("channel", "group") and not (bot_user_id and f"<@{bot_user_id}" in raw):
-        return Incoming(chat, user, text, locale=locale, private=False, mentions=mentions)
+        return Incoming(chat, user, text, locale=locale, private=False, mentions=mentions, people=people)
     return None
 
 

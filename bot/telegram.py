@@ -242,7 +242,7 @@ def to_incoming(message: Message, username: str, language: str) -> Incoming | No
     return Incoming(
         to_chat_ref(message), str(sender.id if sender else message.chat.id), text, command, args,
         locale=to_locale(sender, language), private=private, user_name=sender.full_name if sender else "",
-        mentions=to_mentions(message, username),
+        mentions=to_mentions(message, username), people=to_people(message),
     )
 
 
@@ -262,6 +262,18 @@ def to_mentions(message: Message, username: str) -> tuple[str, ...]:
     own = f"@{username}".lower()
     found = message.parse_entities([MessageEntity.MENTION]).values()
     return tuple(dict.fromkeys(mention for mention in found if mention.lower() != own))
+
+
+def to_people(message: Message) -> tuple[str, ...]:
+    """The user ids of the people ``message`` designates: those mentioned by name (people without a
+    username, whose mention carries their id) and the author of the message it replies to, unless
+    that is a bot; once each, in order."""
+    found = [str(e.user.id) for e in message.parse_entities([MessageEntity.TEXT_MENTION]) if e.user]
+    replied = message.reply_to_message
+    author = replied.from_user if replied is not None else None
+    if author is not None and not author.is_bot:
+        found.append(str(author.id))
+    return tuple(dict.fromkeys(found))
 
 
 def to_chat_ref(message: MaybeInaccessibleMessage) -> ChatRef:

@@ -73,5 +73,6 @@ async def build(settings: Settings, *, say: Callable[[str], None] = print, sampl
         )
     gazetteer, thesaurus = Gazetteer.load(), Thesaurus.load()
     search = await Search.from_database(sessions, gazetteer, thesaurus)
-    context = Context(sessions, search, ZoneInfo(settings.timezone), settings.language)
+    context = Context(sessions, search, ZoneInfo(settings.timezone), settings.language,
+                      freshness_months=settings.freshness_months)
     return Running(context, engine)

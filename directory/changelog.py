@@ -25,6 +25,8 @@ class Metadata(Base):
     previous_value: Mapped[str] = mapped_column(Text, default="")
     replacement_value: Mapped[str] = mapped_column(Text, default="")
     updated_by: Mapped[str] = mapped_column(Text)
+    # Extension: the rows written by one edit share this id, so that it is undone as a whole.
+    change_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
 
 
 class MetaTableDescription(Base):

@@ -143,13 +143,14 @@ async def _upsert(
 
 
 async def _log(connection: AsyncConnection, package: Package) -> int:
-    """One change-log row per imported organization and service."""
+    """One change-log row per imported organization and service, all under one change id."""
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    change_id = uuid.uuid4()
     rows = [
         {
             "id": uuid.uuid4(), "resource_id": row["id"], "resource_type": table, "last_action_date": now,
             "last_action_type": "import", "field_name": "", "previous_value": "", "replacement_value": "",
-            "updated_by": f"import:{package.name}",
+            "updated_by": f"import:{package.name}", "change_id": change_id,
         }
         for table in LOGGED_TABLES if table in package.resources
         for row in package.resources[table].rows

@@ -9,11 +9,17 @@ from directory import (
     details,
     models,
     network_texts,
+    networks,
+    people,
     private_chats,
     roles,
+    synonyms,
     taxonomy,
 )
 from directory.db import Base
 
-MODULES = (models, details, taxonomy, changelog, channels, roles, private_chats, concertation, network_texts)
+MODULES = (
+    models, details, taxonomy, changelog, channels, roles, private_chats, concertation, network_texts, networks, people,
+    synonyms,
+)
 metadata = Base.metadata

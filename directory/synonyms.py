@@ -1,7 +1,8 @@
 """The synonyms and acronyms table: which words of a question also mean which others.
 
 Clusters come from ``directory/data/synonyms.csv`` (and any extra CSV of the same
-layout): ``synonyme`` and ``acronyme`` clusters are symmetric, ``vers`` expands its
+layout), and from the ``synonym`` table that admins add to from the chat:
+``synonyme`` and ``acronyme`` clusters are symmetric, ``vers`` expands its
 first term to the others only, ``crise`` is symmetric and marks the need as urgent.
 """
 
@@ -13,6 +14,13 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+import datetime as dt
+import uuid
+
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from directory.db import Base, UtcDateTime
 from directory.text import content_words, stem, words
 
 KINDS = ("synonyme", "acronyme", "vers", "crise")
@@ -24,6 +32,19 @@ Phrase = tuple[str, ...]
 def to_phrase(text: str) -> Phrase:
     """The stems of the meaningful words of ``text``: the key a term is matched by."""
     return tuple(stem(w) for w in content_words(words(text)))
+
+
+class SynonymRow(Base):
+    """A cluster added by an admin: its kind and its terms, ``|``-separated as in the CSV."""
+
+    __tablename__ = "synonym"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    kind: Mapped[str] = mapped_column(String(16))
+    terms: Mapped[str] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(Text, default="")
+    added_by: Mapped[str] = mapped_column(Text)
+    added_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,8 +24,8 @@ from handlers.agenda_template import (
 from handlers.context import Context
 from handlers.markup import escape
 from handlers.messages import Incoming, Reply
-from handlers.permissions import to_person_ref
-from handlers.suivi_access import is_admin, may_see, see_refusal
+from handlers.permissions import is_admin, to_person_ref
+from handlers.suivi_access import may_see, see_refusal
 from handlers.suivi_views import to_counts, to_day
 from handlers.table_access import one_table
 from handlers.texts import Texts, texts_for
@@ -57,14 +57,14 @@ async def command(incoming: Incoming, context: Context) -> list[Reply]:
     date = await _meeting_date(context, when.strip(), t)
     if isinstance(date, Reply):
         return [date]
-    return [await draft(context, found, date, t)]
+    return [await draft(context, found, date, t, incoming.network)]
 
 
-async def draft(context: Context, table: ConcertationTable, date: str, t: Texts) -> Reply:
-    """The agenda of ``table``'s next meeting on ``date`` (already written out)."""
+async def draft(context: Context, table: ConcertationTable, date: str, t: Texts, network: str) -> Reply:
+    """The agenda of ``table``'s next meeting on ``date`` (already written out), from ``network``'s template."""
     today = context.clock().astimezone(context.timezone).date()
     async with context.sessions() as session:
-        template = await current_template(session, t)
+        template = await current_template(session, t, network)
         members = await active_members(session, table.id)
         decisions = await decision_statuses(session, table.id, today, open_only=True)
     values = {
@@ -115,7 +115,7 @@ async def _template(incoming: Incoming, context: Context, text: str, t: Texts) -
     fields = ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)
     if not text:
         async with context.sessions() as session:
-            template = await current_template(session, t)
+            template = await current_template(session, t, incoming.network)
         origin = (t("Modèle modifié par {person}.", person=escape(template.updated_by)) if template.updated_by
                   else t("Modèle par défaut."))
         return Reply("\n".join([
@@ -127,11 +127,11 @@ async def _template(incoming: Incoming, context: Context, text: str, t: Texts) -
         return Reply(t("Seuls les **administrateurs** du réseau peuvent changer le modèle de l'ordre du jour."))
     if fold(text) in DEFAULT_WORDS:
         async with context.sessions.begin() as session:
-            restored = await restore_default(session)
+            restored = await restore_default(session, incoming.network)
         return Reply(t("Le modèle par défaut de l'ordre du jour est rétabli.") if restored
                      else t("Le modèle de l'ordre du jour était déjà celui par défaut."))
     if problem := template_problem(t, text):
         return Reply(problem)
     async with context.sessions.begin() as session:
-        await save_template(session, text, to_person_ref(incoming), context.clock())
+        await save_template(session, incoming.network, text, to_person_ref(incoming), context.clock())
     return Reply(t("Nouveau modèle de l'ordre du jour enregistré. Essayez-le : /ordre_du_jour <table>"))

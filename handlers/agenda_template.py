@@ -45,9 +45,9 @@ def default_template(t: Texts) -> str:
     )
 
 
-async def current_template(session: AsyncSession, t: Texts) -> Template:
+async def current_template(session: AsyncSession, t: Texts, network: str) -> Template:
     """The network's template, or the default one."""
-    stored = await session.get(NetworkText, AGENDA_TEMPLATE)
+    stored = await session.get(NetworkText, (AGENDA_TEMPLATE, network))
     if stored is None:
         return Template(default_template(t))
     return Template(stored.text, stored.updated_by, stored.updated_at)
@@ -77,16 +77,19 @@ def _as_typed(name: str, spec: str | None, conversion: str | None) -> str:
     return "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
 
 
-async def save_template(session: AsyncSession, text: str, author: str, now: dt.datetime) -> None:
+async def save_template(session: AsyncSession, network: str, text: str, author: str, now: dt.datetime) -> None:
     """Make ``text`` (already checked) the network's template, in the caller's transaction."""
-    stored = await session.get(NetworkText, AGENDA_TEMPLATE)
+    stored = await session.get(NetworkText, (AGENDA_TEMPLATE, network))
     if stored is None:
-        session.add(NetworkText(key=AGENDA_TEMPLATE, text=text, updated_by=author, updated_at=now))
+        session.add(NetworkText(network_id=network, key=AGENDA_TEMPLATE, text=text, updated_by=author,
+                                updated_at=now))
     else:
         stored.text, stored.updated_by, stored.updated_at = text, author, now
 
 
-async def restore_default(session: AsyncSession) -> bool:
+async def restore_default(session: AsyncSession, network: str) -> bool:
     """Forget the network's template, back to the default one; whether there was one."""
-    result = await session.execute(delete(NetworkText).where(NetworkText.key == AGENDA_TEMPLATE))
+    result = await session.execute(
+        delete(NetworkText).where(NetworkText.network_id == network, NetworkText.key == AGENDA_TEMPLATE)
+    )
     return bool(result.rowcount)

@@ -14,7 +14,7 @@ CLEAR = {"aucun", "aucune", "rien", "none", "off"}
 
 
 async def with_choices(incoming: Incoming, context: Context) -> Incoming:
-    """``incoming`` with the chat's chosen language and default place, where it chose them."""
+    """``incoming`` with the chat's chosen language, default place and network, where it chose them."""
     choices = await context.choices.choices(
         context.sessions, incoming.chat.platform, incoming.chat.chat_id, context.clock()
     )
@@ -23,6 +23,8 @@ async def with_choices(incoming: Incoming, context: Context) -> Incoming:
         changes["locale"] = choices.language
     if choices.place_id:
         changes["default_place"] = choices.place_id
+    if choices.network_id:
+        changes["network"] = choices.network_id
     return dataclasses.replace(incoming, **changes) if changes else incoming
 
 

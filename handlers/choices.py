@@ -1,4 +1,4 @@
-"""Every chat's choices (place, language) kept in memory, so that messages cost no database
+"""Every chat's choices (place, language, network) kept in memory, so that messages cost no database
 trip; the whole table is read again once it is ``TTL`` old, so another process's change shows
 within that delay. Chats that chose something are few: the table stays small."""
 
@@ -10,6 +10,7 @@ import datetime as dt
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from directory.channels import ChannelChoices, all_choices
+from directory.networks import EVERY_CHAT
 
 TTL = dt.timedelta(seconds=30)
 
@@ -31,7 +32,8 @@ class ChoiceCache:
             if self._reading is None:  # chats asking together wait for one read
                 self._reading = asyncio.get_running_loop().create_task(self._read(sessions, now))
             await asyncio.shield(self._reading)
-        return self._kept.get((platform, chat_id), ChannelChoices())
+        own = self._kept.get((platform, chat_id), ChannelChoices())
+        return own.over(self._kept.get((platform, EVERY_CHAT), ChannelChoices()))
 
     def keep(self, platform: str, chat_id: str, choices: ChannelChoices) -> ChannelChoices:
         """Put the chat's new ``choices`` in the copy (after changing them here); returns them."""

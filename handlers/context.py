@@ -46,3 +46,5 @@ class Context:
     conversation_ttl: dt.timedelta = dt.timedelta(minutes=15)
     # the ISO week ("2026-W48") whose weekly digests this process has written (``handlers.digest``)
     digest_week: str | None = None
+    # a service not verified for this many months is flagged "à vérifier" (PASSERELLE_FRESHNESS_MONTHS)
+    freshness_months: int = 12

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+from directory.networks import DEFAULT_NETWORK
+
 Platform = Literal["telegram", "slack", "console"]
 CALLBACK_DATA_LIMIT = 64  # bytes: Telegram's limit on a button's data
 
@@ -39,6 +41,15 @@ class Incoming:
     user_name: str = ""  # how the person is shown to others ("Marie Tremblay"); may be empty
     # chats the message names, to post in: Slack channel ids from ``<#C123|nom>``, Telegram "@nomdugroupe"
     mentions: tuple[str, ...] = ()
+    # the network the chat belongs to (``directory.networks``; set from the chat's choices)
+    network: str = DEFAULT_NETWORK
+    # people the message designates, as user ids of its platform: Slack ``<@U123>``, Telegram mentions
+    # of people without a username, and the author of the message it replies to
+    people: tuple[str, ...] = ()
+    # whether the platform can show a ``Form`` in one go here (Slack, from a slash command or a button)
+    can_open_forms: bool = False
+    # the answers of a submitted ``Form``, by field name; ``button_data`` then holds the form's data
+    form_values: tuple[tuple[str, str], ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +93,29 @@ class Attachment:
 
 
 @dataclass(frozen=True, slots=True)
+class FormField:
+    """One field of a form: its name (as sent back), label, current value and an example."""
+
+    name: str
+    label: str
+    value: str = ""
+    hint: str = ""
+    multiline: bool = False
+    optional: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """Fields filled in one go (Slack: a modal); ``data`` comes back with the answers, like a
+    button's. Platforms without forms never get one: the conversation asks field by field."""
+
+    title: str
+    data: str
+    fields: tuple[FormField, ...]
+    submit: str = "Enregistrer"
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """What the bot says: short marked-up text, cards, buttons and attachments."""
 
@@ -98,6 +132,10 @@ class Reply:
     # with a notice, a link the platform may open for the presser (Telegram: the "start" link of a
     # private chat with the bot, opened by the press itself); ignored where there is no such thing
     opens: str | None = None
+    # a form to open (only in answer to an ``Incoming`` with ``can_open_forms``)
+    form: Form | None = None
+    # answers of a submitted form refused, by field name, with what is wrong: the form stays open
+    form_errors: tuple[tuple[str, str], ...] = ()
 
 
 class Outbox(Protocol):

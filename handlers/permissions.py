@@ -1,5 +1,10 @@
-"""Who may organize: creating events and announcements is for the network's coordinators and
-admins (roles held per platform, ``directory.roles``); the console is the local operator's own."""
+"""Who may do what. Roles are held per network (``directory.roles``): in a group or channel, those
+of the chat's network count; in a private chat, those of any network the person belongs to. The
+console is the local operator's own and holds every right.
+
+Organizing (events, announcements, tables) is for coordinators and admins; changing the directory,
+roles and the network's texts is for admins.
+"""
 
 from __future__ import annotations
 
@@ -10,19 +15,36 @@ from handlers.messages import Incoming, Reply
 from handlers.texts import Texts
 
 ORGANIZER_ROLES = frozenset({COORDINATOR, ADMIN})
+EVERY_ROLE = frozenset({ADMIN, COORDINATOR})
+
+
+async def roles_here(context: Context, incoming: Incoming) -> frozenset[str]:
+    """The roles of the sender where they write (see the module's docstring)."""
+    if incoming.chat.platform == "console":
+        return EVERY_ROLE
+    network = None if incoming.private else incoming.network
+    return frozenset(await roles_of(context.sessions, incoming.chat.platform, incoming.user_id, network))
 
 
 async def may_organize(context: Context, incoming: Incoming) -> bool:
-    """True for a coordinator or admin of the sender's platform, and always on the console."""
-    if incoming.chat.platform == "console":
-        return True
-    held = await roles_of(context.sessions, incoming.chat.platform, incoming.user_id)
-    return not held.isdisjoint(ORGANIZER_ROLES)
+    """True for a coordinator or admin of the sender's network, and always on the console."""
+    return not (await roles_here(context, incoming)).isdisjoint(ORGANIZER_ROLES)
+
+
+async def is_admin(context: Context, incoming: Incoming) -> bool:
+    """True for an admin of the sender's network, and always on the console."""
+    return ADMIN in await roles_here(context, incoming)
 
 
 def to_person_ref(incoming: Incoming) -> str:
     """How the command line names the sender: "telegram:123456", "slack:U0123"."""
     return f"{incoming.chat.platform}:{incoming.user_id}"
+
+
+def to_author(incoming: Incoming) -> str:
+    """Who made a change, as the directory's log records it: "telegram:123456 Marie Tremblay"
+    (the person reference first, then the name shown at the time, when known)."""
+    return f"{to_person_ref(incoming)} {incoming.user_name}".strip()
 
 
 def refusal(t: Texts, incoming: Incoming | None = None) -> Reply:
@@ -33,4 +55,14 @@ def refusal(t: Texts, incoming: Incoming | None = None) -> Reply:
         "Pour obtenir le rôle, demandez à un administrateur de lancer : "
         "**passerelle role add {person} coordinator**",
         person=escape(person),
+    ))
+
+
+def admin_refusal(t: Texts, incoming: Incoming) -> Reply:
+    """Only admins may do this; how a person becomes one."""
+    return Reply(t(
+        "Seuls les **administrateurs** du réseau peuvent faire ceci. Un administrateur peut vous donner "
+        "le rôle en répondant à l'un de vos messages par **/role donner admin**, ou avec "
+        "**/role donner admin {person}**.",
+        person=escape(to_person_ref(incoming)),
     ))

@@ -15,7 +15,8 @@ from directory.concertation import ConcertationTable
 from handlers.context import Context
 from handlers.markup import escape
 from handlers.messages import Incoming, Reply
-from handlers.suivi_access import is_admin, may_see, see_refusal
+from handlers.permissions import is_admin
+from handlers.suivi_access import may_see, see_refusal
 from handlers.suivi_export import to_csv
 from handlers.suivi_views import EXPORT_PREFIX, to_follow_up
 from handlers.table_access import one_table

@@ -6,19 +6,12 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from directory.concertation import ConcertationTable, TableMember
-from directory.roles import ADMIN, roles_of
 from handlers.context import Context
 from handlers.markup import escape
 from handlers.messages import Incoming, Reply
+from handlers.permissions import is_admin
 from handlers.table_access import may_manage
 from handlers.texts import Texts
-
-
-async def is_admin(context: Context, incoming: Incoming) -> bool:
-    """True for an admin of the sender's platform, and always on the console."""
-    if incoming.chat.platform == "console":
-        return True
-    return ADMIN in await roles_of(context.sessions, incoming.chat.platform, incoming.user_id)
 
 
 async def may_see(context: Context, incoming: Incoming, table: ConcertationTable) -> bool:

@@ -12,11 +12,11 @@ from typing import TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from directory.concertation import ConcertationTable, TableMember, active_members, find_table
-from directory.roles import ADMIN, roles_of
 from handlers.context import Context
 from handlers.markup import escape
 from handlers.messages import Incoming, Reply
 from handlers.names import OrganizationNames
+from handlers.permissions import is_admin
 from handlers.texts import Texts, texts_for
 
 Changed = TypeVar("Changed")
@@ -55,13 +55,10 @@ async def one_table(session: AsyncSession, name: str, t: Texts) -> ConcertationT
 
 
 async def may_manage(context: Context, incoming: Incoming, table: ConcertationTable) -> bool:
-    """True for the table's coordinator, an admin of the sender's platform, or on the console."""
-    platform = incoming.chat.platform
-    if platform == "console":
+    """True for the table's coordinator, an admin of the sender's network, or on the console."""
+    if (table.coordinator_platform, table.coordinator_user_id) == (incoming.chat.platform, incoming.user_id):
         return True
-    if (table.coordinator_platform, table.coordinator_user_id) == (platform, incoming.user_id):
-        return True
-    return ADMIN in await roles_of(context.sessions, platform, incoming.user_id)
+    return await is_admin(context, incoming)
 
 
 def manage_refusal(t: Texts, table: ConcertationTable) -> Reply:

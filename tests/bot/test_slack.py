@@ -345,10 +345,10 @@ def test_incoming_from_commands_mentions_messages_and_buttons() -> None:
     question = "aide & répit <3 ans>"
     assert slash == Incoming(ChatRef("slack", "D1"), "U1", f"/qui {question}", "qui", question, private=True)
     text = f"<@{BOT_USER_ID}> /org  <https://x.org|Transit> <!here>"
-    mention = to_incoming(event("app_mention", text), "en")
+    mention = to_incoming(event("app_mention", text), "en", BOT_USER_ID)
     assert mention == Incoming(ChatRef("slack", CHANNEL), "U0MARIE", "/org Transit", "org", "Transit",
                                locale="en", private=False)
-    empty = to_incoming(event("app_mention", f"<@{BOT_USER_ID}>"), "fr")
+    empty = to_incoming(event("app_mention", f"<@{BOT_USER_ID}>"), "fr", BOT_USER_ID)
     assert empty is not None and (empty.command, empty.args) == ("qui", "")
     chatter = to_incoming(event("message", "bonjour", channel_type="channel"), "fr", BOT_USER_ID)
     assert chatter == Incoming(ChatRef("slack", CHANNEL), "U0MARIE", "bonjour", private=False)
