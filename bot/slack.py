@@ -29,6 +29,7 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.delivery import Delivery, Keep, Sleep
 from bot.settings import Settings
+from bot.slack_forms import CALLBACK_ID, to_errors, to_form_incoming, to_modal
 from bot.slack_render import ACTION_PREFIX, to_messages
 from bot.slack_sender import Sender, error_code
 from handlers.context import Context
@@ -81,7 +82,9 @@ class SlackAdapter:
         self.app.command(re.compile(r"^/"))(self._on_request)
         self.app.event("app_mention")(self._on_request)
         self.app.event("message")(self._on_request)
+        self.app.event("member_joined_channel")(self._on_request)
         self.app.action(ACTION_ID)(self._on_request)
+        self.app.view(CALLBACK_ID)(self._on_form)
         self._socket: AsyncSocketModeHandler | None = None
         self._working: set[asyncio.Task[Any]] = set()
         self._names: dict[str, str] = {}  # user id → name, for events (they carry none)
@@ -142,16 +145,41 @@ class SlackAdapter:
         await ack()
         incoming = to_incoming(body, self.context.language, self.bot_user_id)
         if incoming is not None:
-            task = asyncio.create_task(self._named_then_answer(incoming, respond))
-            self._working.add(task)
-            task.add_done_callback(self._working.discard)
+            self._spawn(self._named_then_answer(incoming, respond, str(body.get("trigger_id") or "")))
 
-    async def _named_then_answer(self, incoming: Incoming, respond: AsyncRespond | None) -> None:
+    def _spawn(self, work: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(work)
+        self._working.add(task)
+        task.add_done_callback(self._working.discard)
+
+    async def _on_form(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        """A submitted modal: answers checked before acknowledging, so that refused ones show under
+        their fields (Slack waits 3 s; the check and the write take milliseconds); the replies after."""
+        incoming = to_form_incoming(body, self.context.language)
+        if incoming is None:
+            await ack()
+            return
+        if incoming.user_id and not incoming.user_name:
+            incoming = dataclasses.replace(incoming, user_name=await self._name_of(incoming.user_id))
+        try:
+            async with self._answering:
+                replies = await dispatch(incoming, self.context)
+        except Exception:  # dispatch answers errors itself; this is the last guard
+            log.exception("form from %s failed", incoming.user_id)
+            replies = []
+        refused = next((reply.form_errors for reply in replies if reply.form_errors), ())
+        if refused:
+            await ack(response_action="errors", errors=to_errors(refused))
+            return
+        await ack()
+        self._spawn(self._deliver(incoming, replies, None))
+
+    async def _named_then_answer(self, incoming: Incoming, respond: AsyncRespond | None, trigger: str) -> None:
         # events carry no name, unlike commands and buttons; plain chatter in a channel needs none
         chatter = not incoming.private and incoming.command is None
         if not incoming.user_name and incoming.user_id and not chatter:
             incoming = dataclasses.replace(incoming, user_name=await self._name_of(incoming.user_id))
-        await self._answer(incoming, respond)
+        await self._answer(incoming, respond, trigger)
 
     async def _name_of(self, user_id: str) -> str:
         """How Slack shows the person (display name, else real name), remembered; "" when it cannot say."""
@@ -169,11 +197,21 @@ class SlackAdapter:
             )
         return self._names[user_id]
 
-    async def _answer(self, incoming: Incoming, respond: AsyncRespond | None) -> None:
+    async def _answer(self, incoming: Incoming, respond: AsyncRespond | None, trigger: str = "") -> None:
         try:
             async with self._answering:  # bursts wait their turn instead of exhausting the database pool
                 replies = await dispatch(incoming, self.context)
+        except Exception:  # one failed answer never stops the bot
+            log.exception("answer to %s in Slack chat %s failed", incoming.user_id, incoming.chat.chat_id)
+            return
+        await self._deliver(incoming, replies, respond, trigger)
+
+    async def _deliver(self, incoming: Incoming, replies: list[Reply], respond: AsyncRespond | None,
+                       trigger: str = "") -> None:
+        try:
             for reply in replies:
+                if reply.form is not None and trigger and await self._open_form(incoming, reply, trigger):
+                    continue
                 if reply.notice and incoming.button_data is not None:
                     delivered = await self._whisper(incoming, reply)
                 else:
@@ -183,6 +221,18 @@ class SlackAdapter:
                     await self._answer_privately(respond, reply)
         except Exception:  # one failed answer never stops the bot
             log.exception("answer to %s in Slack chat %s failed", incoming.user_id, incoming.chat.chat_id)
+
+    async def _open_form(self, incoming: Incoming, reply: Reply, trigger: str) -> bool:
+        """Open ``reply``'s form as a modal; false when Slack refuses (the reply's text is posted instead)."""
+        if reply.form is None:
+            return False
+        cancel = texts_for(incoming.locale)("Annuler")
+        try:
+            await self.client.views_open(trigger_id=trigger, view=to_modal(reply.form, incoming.chat, cancel))
+        except (SlackApiError, SlackRequestError, TimeoutError, aiohttp.ClientError) as error:
+            log.warning("Slack : formulaire non ouvert pour %s (%s)", incoming.user_id, error)
+            return False
+        return True
 
     async def _whisper(self, incoming: Incoming, reply: Reply) -> bool:
         """A notice shown to the person who pressed the button alone; never kept to be posted later."""
@@ -240,12 +290,15 @@ def _button(body: dict[str, Any], locale: str) -> Incoming | None:
     user = body.get("user") or {}
     return Incoming(ChatRef("slack", channel, thread), str(user.get("id", "")),
                     button_data=str(actions[0]["value"]), locale=locale, private=channel.startswith("D"),
-                    user_name=str(user.get("name") or user.get("username") or ""))
+                    user_name=str(user.get("name") or user.get("username") or ""),
+                    can_open_forms=bool(body.get("trigger_id")))
 
 
 def _event(event: dict[str, Any], locale: str, bot_user_id: str) -> Incoming | None:
     if event.get("bot_id") or event.get("subtype") or not event.get("user"):
         return None
+    if event.get("type") == "member_joined_channel":
+        return to_join_incoming(event, locale, bot_user_id)
     channel = str(event.get("channel", ""))
     chat = ChatRef("slack", channel, event.get("thread_ts"))
     raw = str(event.get("text", ""))
@@ -265,6 +318,15 @@ def _event(event: dict[str, Any], locale: str, bot_user_id: str) -> Incoming | N
     if event.get("channel_type") in ("channel", "group") and not (bot_user_id and f"<@{bot_user_id}" in raw):
         return Incoming(chat, user, text, locale=locale, private=False, mentions=mentions, people=people)
     return None
+
+
+def to_join_incoming(event: dict[str, Any], locale: str, bot_user_id: str) -> Incoming | None:
+    """The person a ``member_joined_channel`` event says joined a channel, as a ``joined`` Incoming;
+    None for the bot itself."""
+    user = str(event.get("user", ""))
+    if not user or user == bot_user_id:
+        return None
+    return Incoming(ChatRef("slack", str(event.get("channel", ""))), user, locale=locale, private=False, joined=True)
 
 
 def to_plain_text(text: str) -> str:

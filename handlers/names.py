@@ -23,8 +23,8 @@ from rapidfuzz.distance import OSA
 from directory.index import typo_budget
 from directory.text import words
 
-NameRow = tuple[uuid.UUID, str, str | None]
-"""(id, name, alternate name) of an organization."""
+NameRow = tuple[uuid.UUID, str | None, ...]
+"""(id, name, alternate name, …): a record and the names it may be called by (None where absent)."""
 
 # Words that never tell one organization from another.
 NAME_STOPWORDS = frozenset(
@@ -73,15 +73,14 @@ class OrganizationNames:
 
     def __init__(self, rows: Sequence[NameRow]) -> None:
         self.rows = list(rows)
-        self._choices = [Choice(org_id, " / ".join(filter(None, [name, alternate])))
-                         for org_id, name, alternate in self.rows]
+        self._choices = [Choice(row[0], " / ".join(filter(None, row[1:3]))) for row in self.rows]
         self._slugs: list[str] = []
         self._slug_owners: list[int] = []
         self._words: list[frozenset[str]] = []
         self._postings: dict[str, list[int]] = defaultdict(list)
-        for number, (_, name, alternate) in enumerate(self.rows):
+        for number, (_, *names) in enumerate(self.rows):
             own: set[str] = set()
-            for label in filter(None, [name, alternate]):
+            for label in filter(None, names):
                 folded = words(label)
                 self._slugs.append(" ".join(folded))
                 self._slug_owners.append(number)
@@ -97,8 +96,10 @@ class OrganizationNames:
         if not folded:
             return NameMatch((), False)
         near = self._nearly_exact(" ".join(folded))
-        if near is not None:
-            return NameMatch((self._choices[near],), True)
+        if len(near) == 1:
+            return NameMatch((self._choices[near[0]],), True)
+        if near:  # several records bear this very name: those are the choice
+            return NameMatch(tuple(self._choices[number] for number in near[:MAX_CHOICES]), False)
         ranked = [r for r in self._ranked(content(folded)) if r.coverage >= CLOSE]
         if not ranked:
             return NameMatch((), False)
@@ -107,18 +108,19 @@ class OrganizationNames:
         shown = ranked[:1] if sure else ranked[:MAX_CHOICES]
         return NameMatch(tuple(self._choices[r.number] for r in shown), sure)
 
-    def _nearly_exact(self, slug: str) -> int | None:
-        """The one organization whose name or alternate name is ``slug`` but for a slip, if any."""
+    def _nearly_exact(self, slug: str) -> list[int]:
+        """The records named ``slug`` exactly (accents and case aside), else the one named so but for a
+        slip; none when no name, or several names, are that close."""
         best: dict[int, float] = {}
         for _, similarity, position in process.extract(
             slug, self._slugs, scorer=fuzz.ratio, score_cutoff=NEAR, limit=None
         ):
             owner = self._slug_owners[position]
             best[owner] = max(best.get(owner, 0.0), similarity)
-        exact = [owner for owner, similarity in best.items() if similarity == 100]
-        if len(exact) == 1:
-            return exact[0]
-        return next(iter(best)) if len(best) == 1 else None
+        exact = sorted(owner for owner, similarity in best.items() if similarity == 100)
+        if exact:
+            return exact
+        return list(best) if len(best) == 1 else []
 
     def _ranked(self, query_words: list[str]) -> list[_Ranked]:
         """Every organization sharing a word with the query, best first."""

@@ -1,5 +1,5 @@
 """A fake Slack on 127.0.0.1: the Web API methods Passerelle calls (posting, updating and ephemeral
-messages, file uploads, opening a direct conversation), response URLs and a Socket Mode websocket,
+messages, file uploads, opening a direct conversation, opening a modal), response URLs and a Socket Mode websocket,
 with every call recorded, the posted messages kept so they can be updated, and failures injected on
 demand. As Slack does, files are shared to conversation ids only (C…, G…, D…), never to a user id."""
 
@@ -59,6 +59,8 @@ class FakeSlack:
     messages: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # (channel, ts) -> message
     base: str = ""
     people: dict[str, str] = field(default_factory=dict)  # user id → display name, for users.info
+    views: list[dict[str, Any]] = field(default_factory=list)  # modals opened, in order
+    expired_triggers: set[str] = field(default_factory=set)  # trigger ids views.open refuses
     _failures: dict[str, list[Failure | None]] = field(default_factory=dict)
     _held: dict[str, asyncio.Event] = field(default_factory=dict)
     _socket: web.WebSocketResponse | None = None
@@ -194,7 +196,22 @@ class FakeSlack:
             return self._open(args)
         if method == "users.info":
             return self._user(args)
+        if method == "views.open":
+            return self._open_view(args)
         return {"ok": False, "error": "unknown_method"}
+
+    def _open_view(self, args: dict[str, Any]) -> dict[str, Any]:
+        """A modal, checked against Slack's limits; kept in ``views``."""
+        trigger = str(args.get("trigger_id", ""))
+        if not trigger or trigger in self.expired_triggers:
+            return {"ok": False, "error": "expired_trigger_id"}
+        view = args.get("view")
+        view = json.loads(view) if isinstance(view, str) else view
+        if problem := view_problem(view or {}):
+            return {"ok": False, "error": "invalid_arguments", "response_metadata": {"messages": [problem]}}
+        opened = {**view, "id": f"V{next(self._numbers):08d}"}
+        self.views.append(opened)
+        return {"ok": True, "view": opened}
 
     def _user(self, args: dict[str, Any]) -> dict[str, Any]:
         """A person of ``people`` (id → display name), as Slack describes them."""
@@ -282,6 +299,45 @@ class FakeSlack:
 def direct_id(user_id: str) -> str:
     """The id of the fake's direct conversation with ``user_id`` ("U0ANNE" → "D0ANNE000")."""
     return "D" + user_id[1:].ljust(8, "0")
+
+
+def view_problem(view: dict[str, Any]) -> str:
+    """What Slack would refuse in a modal (its type, title and button lengths, input blocks), or ""."""
+    if view.get("type") != "modal":
+        return "not a modal"
+    for name in ("title", "submit", "close"):
+        text = (view.get(name) or {}).get("text", "")
+        if name == "title" and not text or len(text) > 24:
+            return f"{name} of {len(text)} characters"
+    if len(view.get("private_metadata", "")) > 3000 or len(view.get("callback_id", "")) > 255:
+        return "private_metadata or callback_id too long"
+    blocks = view.get("blocks") or []
+    if not 1 <= len(blocks) <= 100:
+        return f"{len(blocks)} blocks"
+    ids = [block.get("block_id") for block in blocks]
+    if len(set(ids)) != len(ids):
+        return "duplicate block_id"
+    for block in blocks:
+        if block.get("type") != "input" or (block.get("element") or {}).get("type") != "plain_text_input":
+            return "not a text input"
+        if not 1 <= len(block["label"]["text"]) <= 2000:
+            return "label length"
+        if len((block["element"].get("placeholder") or {}).get("text", "")) > 150:
+            return "placeholder too long"
+    return ""
+
+
+def submission(view: dict[str, Any], values: dict[str, str], user: str = "U0MARIE") -> dict[str, Any]:
+    """The ``view_submission`` payload of ``view`` (one opened by the bot) filled with ``values``."""
+    state = {block["block_id"]: {"value": {"type": "plain_text_input", "value": values.get(block["block_id"],
+                                                                                             block["element"].get("initial_value"))}}
+             for block in view["blocks"]}
+    return {
+        "type": "view_submission", "team": {"id": TEAM_ID, "domain": "reseau"},
+        "user": {"id": user, "username": "marie", "name": "marie", "team_id": TEAM_ID},
+        "api_app_id": APP_ID, "token": "legacy", "trigger_id": "9.8.7",
+        "view": {**view, "state": {"values": state}, "team_id": TEAM_ID, "app_id": APP_ID},
+    }
 
 
 def block_problem(blocks: list[dict[str, Any]]) -> str:

@@ -1,0 +1,149 @@
+"""Saving admins' changes to the directory, whichever way they were typed (one command, a guided
+conversation, a Slack form): values checked, written in one transaction with their log entry, the
+search index refreshed at once, and the change told back with a way to undo it."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from directory.audit import FieldChange
+from directory.editable import FIELDS, ORGANIZATION, SERVICE, Editable, Env, Record, field_named
+from directory.editing import change_fields, create_organization, create_service, record_of, services_of
+from directory.field_values import FieldError
+from directory.models import Organization, Service
+from handlers.context import Context
+from handlers.edit_targets import UNDO, Target, target_button
+from handlers.markup import escape
+from handlers.messages import Incoming, Reply
+from handlers.permissions import to_author
+from handlers.texts import Texts
+
+SHOWN_LIMIT = 80  # characters of a value shown back in a list
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """Typed texts read: the values by field, and what is wrong with the others (field key → message)."""
+
+    values: dict[Editable, Any]
+    problems: dict[str, str]
+
+
+def env_of(context: Context, session: Any, t: Texts) -> Env:
+    """What checking values needs, in ``session``."""
+    return Env(t, context.search.gazetteer, session)
+
+
+async def check_texts(env: Env, fields: Sequence[tuple[Editable, str]]) -> Checked:
+    """Every typed text checked; all problems at once."""
+    found: dict[Editable, Any] = {}
+    problems: dict[str, str] = {}
+    for field, text in fields:
+        try:
+            found[field] = await field.check(text, env)
+        except FieldError as error:
+            problems[field.key] = error.message
+    return Checked(found, problems)
+
+
+def shorten(text: str) -> str:
+    """A value on one line, cut to fit in a list."""
+    line = " ".join(text.split())
+    return line if len(line) <= SHOWN_LIMIT else f"{line[: SHOWN_LIMIT - 1]}…"
+
+
+def describe_changes(changes: Sequence[FieldChange], kind: str, t: Texts) -> str:
+    """One line per changed field: "- **Téléphone** : 418 555-0101 → 418 555-0199"."""
+    lines = []
+    for change in changes:
+        field = field_named(kind, change.field)
+        label = t(field.label) if field else change.field
+        before = escape(shorten(change.previous)) if change.previous else t("(vide)")
+        after = escape(shorten(change.new)) if change.new else t("(vide)")
+        lines.append(f"- **{escape(label)}** : {before} → {after}")
+    return "\n".join(lines)
+
+
+def title_of(record: Record, organization: Organization | None = None) -> str:
+    """"Halte-garderie — Maison de la famille", or an organization's name, escaped."""
+    if isinstance(record, Service) and organization is not None:
+        return escape(f"{record.name} — {organization.name}")
+    return escape(record.name)
+
+
+async def save_changes(
+    context: Context, incoming: Incoming, target: Target, chosen: Mapping[Editable, Any], t: Texts
+) -> Reply:
+    """Write ``chosen`` values (already checked) to the record; the reply telling what changed."""
+    async with context.sessions.begin() as session:
+        record = await record_of(session, target.kind, target.record_id)
+        if record is None:
+            return gone(target.kind, t)
+        changes = await change_fields(session, record, chosen, by=to_author(incoming), now=context.clock())
+        services = await services_of(session, record) if changes else []
+        title = await record_title(session, record)
+    if not changes:
+        return Reply(t("Rien n'a changé : **{title}** avait déjà ces valeurs.", title=title))
+    await context.search.refresh(context.sessions, services)
+    return changed_reply(target, title, changes, t)
+
+
+def changed_reply(target: Target, title: str, changes: Sequence[FieldChange], t: Texts) -> Reply:
+    """"C'est enregistré" with each change and a button to undo them."""
+    text = t("C'est enregistré pour **{title}** :", title=title) + "\n" + describe_changes(changes, target.kind, t)
+    return Reply(text, buttons=(target_button(t("Défaire"), UNDO, target),))
+
+
+async def create(
+    context: Context, incoming: Incoming, kind: str, chosen: Mapping[Editable, Any], organization_id: uuid.UUID | None,
+    t: Texts,
+) -> Reply:
+    """Create an organization, or a service of ``organization_id``, with ``chosen`` values."""
+    now, by = context.clock(), to_author(incoming)
+    async with context.sessions.begin() as session:
+        if kind == SERVICE:
+            organization = await session.get(Organization, organization_id) if organization_id else None
+            if organization is None:
+                return gone(ORGANIZATION, t)
+            record: Record = await create_service(session, organization, chosen, by=by, now=now)
+        else:
+            record = await create_organization(session, chosen, by=by, now=now)
+        title = await record_title(session, record)
+        target = Target(kind, record.id)
+        services = [record.id] if kind == SERVICE else []
+    if services:
+        await context.search.refresh(context.sessions, services)
+    if kind == SERVICE:
+        text = t("C'est ajouté : **{title}**. Il apparaît dès maintenant dans les réponses de /qui.", title=title)
+    else:
+        text = t("C'est ajouté : **{title}**. Ajoutez-lui des services avec **/service ajouter {name}**.",
+                 title=title, name=escape(record.name))
+    return Reply(text, buttons=(target_button(t("Défaire"), UNDO, target),))
+
+
+def gone(kind: str, t: Texts) -> Reply:
+    """The record was deleted meanwhile."""
+    if kind == SERVICE:
+        return Reply(t("Ce service n'est plus dans l'annuaire."))
+    return Reply(t("Cet organisme n'est plus dans l'annuaire."))
+
+
+async def record_title(session: Any, record: Record) -> str:
+    """The record's title (a service with its organization's name), escaped."""
+    organization = None
+    if isinstance(record, Service) and record.organization_id:
+        organization = await session.get(Organization, record.organization_id)
+    return title_of(record, organization)
+
+
+async def current_texts(context: Context, target: Target) -> tuple[str, list[tuple[Editable, str]]] | None:
+    """The record's title and the canonical text of each of its fields; None when it is gone."""
+    async with context.sessions() as session:
+        record = await record_of(session, target.kind, target.record_id)
+        if record is None:
+            return None
+        texts = [(field, await field.read_text(session, record)) for field in FIELDS[target.kind]]
+        return await record_title(session, record), texts

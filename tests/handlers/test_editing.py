@@ -1,0 +1,250 @@
+"""Changing the directory from the chat: one-shot changes, the field-by-field conversation, new
+records, closing and reopening, forms, undo; refused to members on every platform, and never
+half-written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import string
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from bot.settings import Settings
+from bot.wiring import build
+from directory.changelog import Metadata
+from directory.models import Organization, Service
+from directory.networks import create_network
+from directory.roles import ADMIN, grant
+from handlers.channels import with_choices
+from handlers.context import Context
+from handlers.messages import ChatRef, Incoming, Reply
+from handlers.router import dispatch, split_command
+from tests.handlers.audit_chat import (
+    ADMIN_TELEGRAM,
+    APOLOGY,
+    CONSOLE,
+    COORDINATOR_SLACK,
+    HALTE,
+    HALTE_QUESTION,
+    MEMBER_SLACK,
+    MEMBER_TELEGRAM,
+    Person,
+)
+
+EDITING_COMMANDS = (
+    "/org ajouter Le Phare du Fjord",
+    "/org modifier Aide-Parents Plus ; telephone ; 418 555-0199",
+    "/service ajouter Aide-Parents Plus ; Écoute",
+    "/service modifier Halte-répit Aide-Parents Plus ; telephone ; 418 555-0199",
+    "/service fermer Halte-répit Aide-Parents Plus",
+    "/service rouvrir Halte-répit Aide-Parents Plus",
+    "/annuler_modif Halte-répit Aide-Parents Plus",
+)
+EDITING_BUTTONS = (f"svm:{HALTE.hex}", f"edt:ms{HALTE.hex}", f"edt:us{HALTE.hex}", f"edt:fs{HALTE.hex}",
+                   f"frm:ms{HALTE.hex}")
+
+
+START = dt.datetime(2040, 3, 11, 15, 0, tzinfo=dt.UTC)  # after the sample's import, whose log uses the real time
+
+
+@pytest_asyncio.fixture
+async def bot(tmp_path: Path) -> AsyncIterator[Context]:
+    """A bot on a fresh copy of the sample directory, its clock a second further at each reading
+    (so that edits are ordered), with Marie as the admin."""
+    running = await build(Settings(database_url=f"sqlite:///{tmp_path}/passerelle.db", language="fr",
+                                   timezone="America/Toronto"), say=lambda _m: None)
+    ticks = itertools.count()
+    running.context.clock = lambda: START + dt.timedelta(seconds=next(ticks))
+    await grant(running.context.sessions, "telegram", ADMIN_TELEGRAM.user_id, ADMIN, granted_by="test", now=START)
+    try:
+        yield running.context
+    finally:
+        await running.close()
+
+
+async def say(context: Context, person: Person, line: str, **more: object) -> list[Reply]:
+    """The replies to ``line`` written by ``person``."""
+    command, args = split_command(line)
+    incoming = Incoming(person.chat, person.user_id, line, command, args, private=person.private,
+                        user_name=person.name, **more)  # type: ignore[arg-type]
+    replies = await dispatch(incoming, context)
+    assert all(reply.text != APOLOGY for reply in replies)
+    return replies
+
+
+async def press(context: Context, person: Person, data: str, **more: object) -> list[Reply]:
+    incoming = Incoming(person.chat, person.user_id, button_data=data, private=person.private,
+                        user_name=person.name, **more)  # type: ignore[arg-type]
+    replies = await dispatch(incoming, context)
+    assert all(reply.text != APOLOGY for reply in replies)
+    return replies
+
+
+async def log_rows(context: Context) -> int:
+    async with context.sessions() as session:
+        return int(await session.scalar(select(func.count()).select_from(Metadata)) or 0)
+
+
+async def phones_shown(context: Context) -> str:
+    (reply,) = await say(context, CONSOLE, HALTE_QUESTION)
+    card = next(card for card in reply.cards if card.title == "Halte-répit")
+    return next(field.value for field in card.fields if field.label == "Téléphone")
+
+
+@pytest.mark.parametrize("person", [MEMBER_TELEGRAM, MEMBER_SLACK, COORDINATOR_SLACK], ids=lambda p: p.user_id)
+async def test_members_and_coordinators_can_never_change_the_directory(bot: Context, person: Person) -> None:
+    before = await log_rows(bot)
+    for line in EDITING_COMMANDS:
+        (reply,) = await say(bot, person, line)
+        assert "Seuls les **administrateurs**" in reply.text, line
+    for data in EDITING_BUTTONS:
+        (reply,) = await press(bot, person, data, form_values=(("telephone", "418 555-0199"),))
+        assert "Seuls les **administrateurs**" in reply.text, data
+    assert await log_rows(bot) == before
+
+
+async def test_a_phone_changed_in_one_message_shows_in_the_next_answer_then_is_undone(bot: Context) -> None:
+    old = await phones_shown(bot)  # the organization's: the service has no phone of its own yet
+    (saved,) = await say(bot, ADMIN_TELEGRAM, "/service modifier Halte-répit Aide-Parents ; tel ; (418) 555-0199 #12")
+    assert "C'est enregistré pour **Halte-répit — Aide-Parents Plus**" in saved.text
+    assert "**Téléphone** : (vide) → 418 555-0199, poste 12" in saved.text
+    assert await phones_shown(bot) == "418 555-0199 poste 12"
+    (history,) = await say(bot, ADMIN_TELEGRAM, "/historique Halte-répit Aide-Parents Plus")
+    assert "Marie Tremblay" in history.text and "418 555-0199, poste 12" in history.text
+    (undone,) = await press(bot, ADMIN_TELEGRAM, saved.buttons[0].data)
+    assert "C'est défait" in undone.text and await phones_shown(bot) == old
+    (redone,) = await say(bot, ADMIN_TELEGRAM, "/annuler_modif Halte-répit Aide-Parents Plus")
+    assert "C'est défait" in redone.text and await phones_shown(bot) == "418 555-0199 poste 12"
+
+
+async def test_a_bad_value_is_explained_and_nothing_is_written(bot: Context) -> None:
+    before = await log_rows(bot)
+    (reply,) = await say(bot, ADMIN_TELEGRAM, "/service modifier Halte-répit Aide-Parents ; telephone ; 555-0199")
+    assert reply.text.startswith("Rien n'a été enregistré") and "indicatif" in reply.text
+    (reply,) = await say(bot, ADMIN_TELEGRAM, "/service modifier Halte-répit Aide-Parents ; couleur ; bleu")
+    assert "Je ne connais pas le champ « couleur »" in reply.text and "telephone" in reply.text
+    (reply,) = await say(bot, ADMIN_TELEGRAM, "/service modifier Halte-répit Aide-Parents ; nom ; -")
+    assert "obligatoire" in reply.text
+    assert await log_rows(bot) == before
+
+
+async def test_the_conversation_asks_field_by_field_and_asks_again_after_a_bad_value(bot: Context) -> None:
+    (listing,) = await say(bot, CONSOLE, "/service modifier Halte-répit Aide-Parents Plus")
+    assert "quel champ changer" in listing.text and "3. **Téléphone**" in listing.text and listing.asks
+    (asked,) = await say(bot, CONSOLE, "heures")
+    assert "Nouvelle valeur pour **Heures**" in asked.text
+    (again,) = await say(bot, CONSOLE, "lundi 25h")
+    assert "Réessayez" in again.text
+    saved, more = await say(bot, CONSOLE, "lun-ven 9h-17h")
+    assert "**Heures**" in saved.text and "Un autre champ" in more.text
+    (asked,) = await say(bot, CONSOLE, "13")
+    assert "Nouvelle valeur pour **Site web**" in asked.text
+    saved, _ = await say(bot, CONSOLE, "Aide-Parents.org/halte")
+    assert "https://aide-parents.org/halte" in saved.text
+    (done,) = await say(bot, CONSOLE, "fin")
+    assert done.text == "Terminé."
+    (card,) = (await say(bot, CONSOLE, HALTE_QUESTION))[0].cards[:1]
+    assert any("9 h à 17 h" in field.value for field in card.fields)
+
+
+async def test_a_new_organization_and_service_are_searchable_at_once_and_undone_as_a_whole(bot: Context) -> None:
+    (first,) = await say(bot, CONSOLE, "/org ajouter Le Phare du Fjord")
+    assert "**Description** ?" in first.text
+    for answer in ("Écoute et accompagnement des proches aidants.", "418 545-0000", "fin"):
+        (summary,) = await say(bot, CONSOLE, answer)
+    assert "À enregistrer" in summary.text and "418 545-0000" in summary.text
+    (created,) = await press(bot, CONSOLE, "edc:ok")
+    assert "C'est ajouté : **Le Phare du Fjord**" in created.text
+    (duplicate,) = await say(bot, CONSOLE, "/org ajouter Le Phare du Fjord")
+    assert "déjà dans l'annuaire" in duplicate.text
+    await say(bot, CONSOLE, "/service ajouter Phare du Fjord ; Ligne d'écoute des proches aidants")
+    for answer in ("Une intervenante écoute les proches aidants épuisés.", "passer", "lun-ven 9h-21h", "fin"):
+        (summary,) = await say(bot, CONSOLE, answer)
+    (created,) = await say(bot, CONSOLE, "oui")
+    assert "Il apparaît dès maintenant" in created.text
+    (found,) = await say(bot, CONSOLE, "/qui ecoute proches aidants epuises")
+    assert found.cards and found.cards[0].title == "Ligne d'écoute des proches aidants"
+    (undone,) = await press(bot, CONSOLE, created.buttons[0].data)
+    assert "retiré de l'annuaire" in undone.text
+    (found,) = await say(bot, CONSOLE, "/qui ecoute proches aidants epuises")
+    assert all(card.title != "Ligne d'écoute des proches aidants" for card in found.cards)
+
+
+async def test_closing_and_reopening_a_service(bot: Context) -> None:
+    (closed,) = await say(bot, ADMIN_TELEGRAM, "/service fermer Halte-répit Aide-Parents ; Rénovations jusqu'au 5 janvier")
+    assert "fermé temporairement" in closed.text
+    (answer,) = await say(bot, CONSOLE, HALTE_QUESTION)
+    card = next(card for card in answer.cards if card.title == "Halte-répit")
+    assert "Temporairement fermé" in card.lines and "Rénovations jusqu'au 5 janvier" in card.lines
+    (again,) = await say(bot, ADMIN_TELEGRAM, "/service fermer Halte-répit Aide-Parents")
+    assert "déjà fermé" in again.text
+    (reopened,) = await say(bot, ADMIN_TELEGRAM, "/service rouvrir Halte-répit Aide-Parents")
+    assert "rouvert" in reopened.text and "Rénovations jusqu'au 5 janvier → (vide)" in reopened.text
+    async with bot.sessions() as session:
+        service = await session.get(Service, HALTE)
+    assert service is not None and (service.status, service.alert) == ("active", None)
+
+
+async def test_several_close_names_are_offered_and_the_typed_value_kept_for_the_choice(bot: Context) -> None:
+    (choice,) = await say(bot, ADMIN_TELEGRAM, "/service modifier Halte-garderie ; telephone ; 418 555-0111")
+    assert "Lequel ?" in choice.text and len(choice.buttons) == 2
+    (saved,) = await press(bot, ADMIN_TELEGRAM, choice.buttons[0].data)
+    assert "418 555-0111" in saved.text and "C'est enregistré" in saved.text
+
+
+async def test_forms_where_the_platform_has_them(bot: Context) -> None:
+    admin = Person(ChatRef("slack", "C0RESEAU"), "U0ADMIN", "Nadia", private=False)
+    await grant(bot.sessions, "slack", "U0ADMIN", ADMIN, granted_by="test", now=START)
+    (opened,) = await say(bot, admin, "/service modifier Halte-répit Aide-Parents Plus", can_open_forms=True)
+    assert opened.form is not None and opened.form.data == f"frm:ms{HALTE.hex}"
+    values = {field.name: field.value for field in opened.form.fields}
+    assert values["nom"] == "Halte-répit" and values["ages"]
+    before = await log_rows(bot)
+    refused = await press(bot, admin, opened.form.data, form_values=tuple(
+        {**values, "telephone": "555", "courriel": "pas un courriel"}.items()))
+    assert {name for name, _ in refused[0].form_errors} == {"telephone", "courriel"}
+    assert await log_rows(bot) == before
+    (saved,) = await press(bot, admin, opened.form.data, form_values=tuple({**values, "telephone": "418 555-0177"}.items()))
+    assert "**Téléphone**" in saved.text and saved.text.count("\n- ") == 1  # only the changed field
+    assert await phones_shown(bot) == "418 555-0177"
+    (new,) = await say(bot, admin, "/org ajouter", can_open_forms=True)
+    assert new.form is not None
+    (missing,) = await press(bot, admin, new.form.data, form_values=(("nom", ""),))
+    assert dict(missing.form_errors) == {"nom": "Ce champ est obligatoire."}
+    (created,) = await press(bot, admin, new.form.data, form_values=(("nom", "Centre Le Havre"), ("courriel", "info@havre.org")))
+    assert "C'est ajouté : **Centre Le Havre**" in created.text
+
+
+async def test_an_admin_of_another_network_is_a_member_here(bot: Context) -> None:
+    await create_network(bot.sessions, "rls-sud", "RLS du Sud", START)
+    await grant(bot.sessions, "telegram", "777", ADMIN, granted_by="test", now=START, network="rls-sud")
+    group = Person(ChatRef("telegram", "-100555"), "777", "Sophie", private=False)
+    (reply,) = await say(bot, group, "/service modifier Halte-répit Aide-Parents ; telephone ; 418 555-0199")
+    assert "Seuls les **administrateurs**" in reply.text
+    incoming = await with_choices(Incoming(group.chat, "777", private=False), bot)
+    assert incoming.network == "reseau"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(field=st.sampled_from(["telephone", "heures", "ages", "territoire", "categories", "courriel", "site",
+                              "reference", "nom", "statut", "description", "xyz", ""]),
+       value=st.text(alphabet=string.printable + "éàçÉ«»’–", max_size=60))
+async def test_any_typed_value_is_saved_whole_or_refused_whole(bot: Context, field: str, value: str) -> None:
+    async with bot.sessions() as session:
+        rows = int(await session.scalar(select(func.count()).select_from(Metadata)) or 0)
+        organizations = int(await session.scalar(select(func.count()).select_from(Organization)) or 0)
+    for line in (f"/service modifier Halte-répit Aide-Parents ; {field} ; {value}", f"/org ajouter {value}",
+                 f"/service {value}", f"/annuler_modif {value}"):
+        replies = await say(bot, ADMIN_TELEGRAM, line)
+        assert replies and all(reply.text or reply.form for reply in replies)
+    async with bot.sessions() as session:
+        after = int(await session.scalar(select(func.count()).select_from(Metadata)) or 0)
+        assert int(await session.scalar(select(func.count()).select_from(Organization)) or 0) == organizations
+    assert after >= rows
