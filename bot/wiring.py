@@ -19,15 +19,18 @@ from directory.db import create_engine, session_factory
 from directory.places import Gazetteer
 from directory.sample import is_empty, load_sample
 from directory.search import Search
-from directory.synonyms import Thesaurus
+from directory.synonyms import Thesaurus, added_clusters
 from handlers.announcements import enqueue_due_announcements
 from handlers.context import Context
 from handlers.digest import enqueue_weekly_digests
 from handlers.followup_due import enqueue_due_followups
+from handlers.freshness_digest import enqueue_freshness_digests
 from handlers.reachability import flush_private_chats
 
 # what the sweep turns into outbox messages each second, after the reminders of events
-PRODUCERS: tuple[Producer, ...] = (enqueue_due_announcements, enqueue_due_followups, enqueue_weekly_digests)
+PRODUCERS: tuple[Producer, ...] = (
+    enqueue_due_announcements, enqueue_due_followups, enqueue_weekly_digests, enqueue_freshness_digests,
+)
 
 
 log = logging.getLogger(__name__)
@@ -47,7 +50,8 @@ class Running:
 
     @property
     def producers(self) -> tuple[Producer, ...]:
-        """The due producers the sweep runs after the reminders: announcements, decision follow-ups, weekly digests."""
+        """The due producers the sweep runs after the reminders: announcements, decision follow-ups, weekly
+        digests, monthly freshness digests."""
         return PRODUCERS
 
     async def close(self) -> None:
@@ -71,7 +75,7 @@ async def build(settings: Settings, *, say: Callable[[str], None] = print, sampl
             f"({report.created.get('organization', 0)} organismes, {report.created.get('service', 0)} services; "
             "coordonnées fictives)."
         )
-    gazetteer, thesaurus = Gazetteer.load(), Thesaurus.load()
+    gazetteer, thesaurus = Gazetteer.load(), Thesaurus.load(added=await added_clusters(sessions))
     search = await Search.from_database(sessions, gazetteer, thesaurus)
     context = Context(sessions, search, ZoneInfo(settings.timezone), settings.language,
                       freshness_months=settings.freshness_months)

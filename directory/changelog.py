@@ -19,7 +19,7 @@ class Metadata(Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     resource_id: Mapped[uuid.UUID] = mapped_column(index=True)
     resource_type: Mapped[str] = mapped_column(Text)
-    last_action_date: Mapped[dt.datetime]
+    last_action_date: Mapped[dt.datetime] = mapped_column(index=True)
     last_action_type: Mapped[str] = mapped_column(Text)
     field_name: Mapped[str] = mapped_column(Text, default="")
     previous_value: Mapped[str] = mapped_column(Text, default="")

@@ -59,8 +59,13 @@ class Search:
     def __init__(self, index: SearchIndex, gazetteer: Gazetteer, thesaurus: Thesaurus) -> None:
         self.index = index
         self.gazetteer = gazetteer
+        self.use_thesaurus(thesaurus)
+
+    def use_thesaurus(self, thesaurus: Thesaurus) -> None:
+        """Search with ``thesaurus`` from now on (after synonyms were added or removed); its words are
+        learnt, so that a typo in one of them is read as it."""
         self.thesaurus = thesaurus
-        index.learn_words(w for cluster in thesaurus.clusters for label in cluster.labels for w in words(label))
+        self.index.learn_words(w for cluster in thesaurus.clusters for label in cluster.labels for w in words(label))
 
     @classmethod
     async def from_database(

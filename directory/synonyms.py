@@ -17,7 +17,8 @@ from pathlib import Path
 import datetime as dt
 import uuid
 
-from sqlalchemy import String, Text
+from sqlalchemy import String, Text, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
 from directory.db import Base, UtcDateTime
@@ -87,15 +88,16 @@ class Thesaurus:
         self._longest = max((len(p) for p in self._by_phrase), default=1)
 
     @classmethod
-    def load(cls, extra: Iterable[Path] = ()) -> Thesaurus:
-        """The shipped starter table plus ``extra`` CSV files of the same layout."""
+    def load(cls, extra: Iterable[Path] = (), added: Iterable[Cluster] = ()) -> Thesaurus:
+        """The shipped starter table plus ``extra`` CSV files of the same layout, then the clusters
+        ``added`` from the chat (``added_clusters``)."""
         shipped = resources.files("directory") / "data" / "synonyms.csv"
         with shipped.open(encoding="utf-8", newline="") as handle:
             clusters = list(to_clusters(csv.DictReader(handle)))
         for path in extra:
             with path.open(encoding="utf-8-sig", newline="") as handle:
                 clusters.extend(to_clusters(csv.DictReader(handle)))
-        return cls(clusters)
+        return cls([*clusters, *added])
 
     def expand(self, stems: list[str]) -> Iterator[Expansion]:
         """Phrases of ``stems`` found in the table, longest first and non-overlapping."""
@@ -135,3 +137,15 @@ def to_clusters(rows: Iterable[Mapping[str, str]]) -> Iterator[Cluster]:
         if len(labels) < 2:
             raise ValueError(f"synonymes, ligne {number} : il faut au moins deux termes séparés par « | »")
         yield Cluster(kind, labels, tuple(to_phrase(label) for label in labels))
+
+
+async def added_rows(sessions: async_sessionmaker[AsyncSession]) -> list[SynonymRow]:
+    """The clusters added from the chat, oldest first."""
+    async with sessions() as session:
+        return list(await session.scalars(select(SynonymRow).order_by(SynonymRow.added_at, SynonymRow.id)))
+
+
+async def added_clusters(sessions: async_sessionmaker[AsyncSession]) -> list[Cluster]:
+    """The clusters added from the chat, ready for ``Thesaurus.load(added=...)``."""
+    rows = await added_rows(sessions)
+    return list(to_clusters({"kind": row.kind, "terms": row.terms, "note": row.note} for row in rows))

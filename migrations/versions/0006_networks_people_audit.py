@@ -1,5 +1,5 @@
 """Networks as the scope of roles and texts, people's details with consent, synonyms added from the
-chat, and edits grouped in the log.
+chat, and edits grouped in the log (which other processes follow by date).
 
 Revision ID: 0006
 Revises: 0005
@@ -57,6 +57,7 @@ def upgrade() -> None:
     with op.batch_alter_table("metadata") as table:
         table.add_column(sa.Column("change_id", sa.Uuid(), nullable=True))
         table.create_index(op.f("ix_metadata_change_id"), ["change_id"])
+        table.create_index(op.f("ix_metadata_last_action_date"), ["last_action_date"])
 
 
 def _scope_by_network(name: str, key: list[str]) -> None:
@@ -73,6 +74,7 @@ def _scope_by_network(name: str, key: list[str]) -> None:
 def downgrade() -> None:
     """Back to one network: roles and texts of other networks are dropped."""
     with op.batch_alter_table("metadata") as table:
+        table.drop_index(op.f("ix_metadata_last_action_date"))
         table.drop_index(op.f("ix_metadata_change_id"))
         table.drop_column("change_id")
     with op.batch_alter_table("channel_setting") as table:

@@ -4,28 +4,21 @@ half-written."""
 
 from __future__ import annotations
 
-import datetime as dt
-import itertools
 import string
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
-import pytest_asyncio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from bot.settings import Settings
-from bot.wiring import build
 from directory.changelog import Metadata
 from directory.models import Organization, Service
 from directory.networks import create_network
 from directory.roles import ADMIN, grant
 from handlers.channels import with_choices
 from handlers.context import Context
-from handlers.messages import ChatRef, Incoming, Reply
-from handlers.router import dispatch, split_command
+from handlers.messages import ChatRef, Incoming
+from tests.handlers.editing_chat import START, bot, press, say  # noqa: F401 - bot is the fixture
 from tests.handlers.audit_chat import (
     ADMIN_TELEGRAM,
     APOLOGY,
@@ -49,42 +42,6 @@ EDITING_COMMANDS = (
 )
 EDITING_BUTTONS = (f"svm:{HALTE.hex}", f"edt:ms{HALTE.hex}", f"edt:us{HALTE.hex}", f"edt:fs{HALTE.hex}",
                    f"frm:ms{HALTE.hex}")
-
-
-START = dt.datetime(2040, 3, 11, 15, 0, tzinfo=dt.UTC)  # after the sample's import, whose log uses the real time
-
-
-@pytest_asyncio.fixture
-async def bot(tmp_path: Path) -> AsyncIterator[Context]:
-    """A bot on a fresh copy of the sample directory, its clock a second further at each reading
-    (so that edits are ordered), with Marie as the admin."""
-    running = await build(Settings(database_url=f"sqlite:///{tmp_path}/passerelle.db", language="fr",
-                                   timezone="America/Toronto"), say=lambda _m: None)
-    ticks = itertools.count()
-    running.context.clock = lambda: START + dt.timedelta(seconds=next(ticks))
-    await grant(running.context.sessions, "telegram", ADMIN_TELEGRAM.user_id, ADMIN, granted_by="test", now=START)
-    try:
-        yield running.context
-    finally:
-        await running.close()
-
-
-async def say(context: Context, person: Person, line: str, **more: object) -> list[Reply]:
-    """The replies to ``line`` written by ``person``."""
-    command, args = split_command(line)
-    incoming = Incoming(person.chat, person.user_id, line, command, args, private=person.private,
-                        user_name=person.name, **more)  # type: ignore[arg-type]
-    replies = await dispatch(incoming, context)
-    assert all(reply.text != APOLOGY for reply in replies)
-    return replies
-
-
-async def press(context: Context, person: Person, data: str, **more: object) -> list[Reply]:
-    incoming = Incoming(person.chat, person.user_id, button_data=data, private=person.private,
-                        user_name=person.name, **more)  # type: ignore[arg-type]
-    replies = await dispatch(incoming, context)
-    assert all(reply.text != APOLOGY for reply in replies)
-    return replies
 
 
 async def log_rows(context: Context) -> int:
