@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from directory.channels import choose
+from directory.roles import networks_of
 from handlers.context import Context
 from handlers.markup import escape
 from handlers.messages import Incoming, Reply
@@ -14,7 +15,10 @@ CLEAR = {"aucun", "aucune", "rien", "none", "off"}
 
 
 async def with_choices(incoming: Incoming, context: Context) -> Incoming:
-    """``incoming`` with the chat's chosen language, default place and network, where it chose them."""
+    """``incoming`` with the chat's chosen language, default place and network, where it chose them.
+
+    A private chat that belongs to no network of its own takes the network where the person holds
+    their roles, when there is exactly one (read for commands and buttons only, which may need it)."""
     choices = await context.choices.choices(
         context.sessions, incoming.chat.platform, incoming.chat.chat_id, context.clock()
     )
@@ -25,6 +29,12 @@ async def with_choices(incoming: Incoming, context: Context) -> Incoming:
         changes["default_place"] = choices.place_id
     if choices.network_id:
         changes["network"] = choices.network_id
+    elif incoming.private and incoming.chat.platform != "console" and (
+        incoming.command is not None or incoming.button_data is not None
+    ):
+        held = await networks_of(context.sessions, incoming.chat.platform, incoming.user_id)
+        if len(held) == 1:
+            changes["network"] = held.pop()
     return dataclasses.replace(incoming, **changes) if changes else incoming
 
 

@@ -1,6 +1,7 @@
-"""Who may do what. Roles are held per network (``directory.roles``): in a group or channel, those
-of the chat's network count; in a private chat, those of any network the person belongs to. The
-console is the local operator's own and holds every right.
+"""Who may do what. Roles are held per network (``directory.roles``): those of the network of the chat
+count (a private chat belongs to the network where the person holds their roles, when there is
+exactly one: ``handlers.channels.with_choices``). The console is the local operator's own and holds
+every right.
 
 Organizing (events, announcements, tables) is for coordinators and admins; changing the directory,
 roles and the network's texts is for admins.
@@ -22,8 +23,7 @@ async def roles_here(context: Context, incoming: Incoming) -> frozenset[str]:
     """The roles of the sender where they write (see the module's docstring)."""
     if incoming.chat.platform == "console":
         return EVERY_ROLE
-    network = None if incoming.private else incoming.network
-    return frozenset(await roles_of(context.sessions, incoming.chat.platform, incoming.user_id, network))
+    return frozenset(await roles_of(context.sessions, incoming.chat.platform, incoming.user_id, incoming.network))
 
 
 async def may_organize(context: Context, incoming: Incoming) -> bool:

@@ -33,6 +33,13 @@ class Texts:
                 message = str(entry.string)
         return message.format(**values) if values else message
 
+    def knows(self, message: str) -> bool:
+        """Whether this language has its own text for ``message`` (French always does)."""
+        if self._catalog is None:
+            return True
+        entry = self._catalog.get(message)
+        return entry is not None and bool(entry.string) and not entry.fuzzy
+
 
 @cache
 def texts_for(language: str) -> Texts:
