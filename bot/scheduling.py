@@ -1,6 +1,7 @@
 """The one scheduler job: twice a second, due rows become outbox messages and due messages go out.
 
-``Sweep.run(now)`` is one pass, a plain function of the time: the due producers (reminders, then
+``Sweep.run(now)`` is one pass, a plain function of the time: directory changes made by other
+processes are followed (``handlers.directory_sync``), the due producers (reminders, then
 the ones wiring adds, like announcements) write outbox rows, recurring events get their reminders
 written further as the horizon moves, then the due outbox rows are sent until none is left.
 ``sweeping`` runs it under APScheduler (one interval job, one instance at a time, late runs
@@ -23,6 +24,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.sending import OutboxSender
 from handlers.context import Context
+from handlers.directory_sync import follow_directory
 from handlers.due import enqueue_due_reminders
 from handlers.reachability import flush_private_chats
 from scheduler.reminders import extend_schedules
@@ -56,6 +58,7 @@ class Sweep:
         """Produce, schedule further, then send what is due at ``now``; a step that fails is logged
         and the next ones still run."""
         await self._step("flush_private_chats", flush_private_chats(self.context))  # read below
+        await self._step("follow_directory", follow_directory(self.context))
         produced = 0
         for producer in (enqueue_due_reminders, *self.producers):
             produced += await self._step(producer.__name__, producer(self.context, now))

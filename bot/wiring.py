@@ -23,6 +23,7 @@ from directory.synonyms import Thesaurus, added_clusters
 from handlers.announcements import enqueue_due_announcements
 from handlers.context import Context
 from handlers.digest import enqueue_weekly_digests
+from handlers.directory_sync import log_position
 from handlers.followup_due import enqueue_due_followups
 from handlers.freshness_digest import enqueue_freshness_digests
 from handlers.reachability import flush_private_chats
@@ -76,7 +77,9 @@ async def build(settings: Settings, *, say: Callable[[str], None] = print, sampl
             "coordonnées fictives)."
         )
     gazetteer, thesaurus = Gazetteer.load(), Thesaurus.load(added=await added_clusters(sessions))
+    position = await log_position(sessions)  # changes after it, by other processes, are followed
     search = await Search.from_database(sessions, gazetteer, thesaurus)
     context = Context(sessions, search, ZoneInfo(settings.timezone), settings.language,
                       freshness_months=settings.freshness_months)
+    context.follower.seen = context.follower.floor = position
     return Running(context, engine)

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from directory.search import Search
 from handlers.choices import ChoiceCache
+from handlers.follower import Follower
 from handlers.names import NameCache
 from handlers.questions import QuestionStore
 from handlers.records import RecordCache
@@ -48,3 +49,9 @@ class Context:
     digest_week: str | None = None
     # a service not verified for this many months is flagged "à vérifier" (PASSERELLE_FRESHNESS_MONTHS)
     freshness_months: int = 12
+    # the month ("2026-03") whose freshness digests this process has written (``handlers.freshness_digest``)
+    freshness_month: str | None = None
+    # the indexed service names, for commands that name a service (``handlers.service_names``)
+    service_names: NameCache = field(default_factory=NameCache)
+    # where this process is in the directory's change log (``handlers.directory_sync``)
+    follower: Follower = field(default_factory=Follower)
