@@ -66,6 +66,17 @@ COMMANDS: dict[str | None, list[BotCommand]] = {
         BotCommand("suivi", "Quelles équipes ont reçu les décisions"),
         BotCommand("ordre_du_jour", "Préparer l'ordre du jour d'une table"),
         BotCommand("equipe", "Lier ce groupe à l'équipe d'un organisme"),
+        BotCommand("reseau", "Qui est dans le réseau, par secteur et catégorie"),
+        BotCommand("kit", "Le kit d'accueil du réseau"),
+        BotCommand("profil", "Votre profil et vos consentements de partage"),
+        BotCommand("mes_donnees", "Tout ce que Passerelle garde sur vous"),
+        BotCommand("oublier_moi", "Effacer vos données personnelles"),
+        BotCommand("role", "Vos rôles ; donner un rôle (administration)"),
+        BotCommand("service", "Ajouter, modifier, fermer un service (administration)"),
+        BotCommand("verifier", "Confirmer qu'un service est toujours exact (administration)"),
+        BotCommand("historique", "Qui a changé quoi dans une fiche"),
+        BotCommand("annuler_modif", "Défaire la dernière modification d'une fiche (administration)"),
+        BotCommand("synonyme", "Les mots du réseau pour un besoin (administration)"),
     ],
     "en": [
         BotCommand("who", "Who to call: services for a need"),
@@ -83,6 +94,17 @@ COMMANDS: dict[str | None, list[BotCommand]] = {
         BotCommand("suivi", "Which teams have received the decisions"),
         BotCommand("ordre_du_jour", "Draft a table's meeting agenda"),
         BotCommand("equipe", "Link this group to an organization's team"),
+        BotCommand("network", "Who is in the network, by sector and category"),
+        BotCommand("kit", "The network's welcome kit"),
+        BotCommand("profile", "Your profile and what you agree to share"),
+        BotCommand("my_data", "Everything Passerelle keeps about you"),
+        BotCommand("forget_me", "Erase your personal data"),
+        BotCommand("role", "Your roles; give a role (administration)"),
+        BotCommand("service", "Add, change, close a service (administration)"),
+        BotCommand("verify", "Confirm a service is still accurate (administration)"),
+        BotCommand("history", "Who changed what in a record"),
+        BotCommand("undo_edit", "Undo a record's last change (administration)"),
+        BotCommand("synonym", "The network's words for a need (administration)"),
     ],
 }
 
@@ -114,6 +136,7 @@ class TelegramAdapter:
         )
         texts = filters.UpdateType.MESSAGE & filters.TEXT
         self.application.add_handler(MessageHandler(texts, self._on_message))
+        self.application.add_handler(MessageHandler(filters.StatusUpdate.NEW_CHAT_MEMBERS, self._on_join))
         self.application.add_handler(CallbackQueryHandler(self._on_button))
         self.application.add_error_handler(self._on_error)
         self.sender = Sender(self.application.bot, texts_for(context.language))
@@ -180,6 +203,13 @@ class TelegramAdapter:
             reply_to = None if incoming.private else message.message_id
             await self._send(incoming.chat, await dispatch(incoming, self.context), reply_to)
 
+    async def _on_join(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.message
+        if message is None:
+            return
+        for incoming in to_join_incomings(message, self.context.language):
+            await self._send(incoming.chat, await dispatch(incoming, self.context))
+
     async def _on_button(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         if query is None:
@@ -244,6 +274,15 @@ def to_incoming(message: Message, username: str, language: str) -> Incoming | No
         locale=to_locale(sender, language), private=private, user_name=sender.full_name if sender else "",
         mentions=to_mentions(message, username), people=to_people(message),
     )
+
+
+def to_join_incomings(message: Message, language: str) -> list[Incoming]:
+    """One ``joined`` Incoming for each person a message says joined the group (bots left out)."""
+    return [
+        Incoming(to_chat_ref(message), str(member.id), locale=to_locale(member, language), private=False,
+                 user_name=member.full_name, joined=True)
+        for member in message.new_chat_members if not member.is_bot
+    ]
 
 
 def to_button_incoming(query: CallbackQuery, language: str) -> Incoming | None:

@@ -19,7 +19,7 @@ async def show(incoming: Incoming, context: Context) -> list[Reply]:
         t("- **/langue** fr|en : la langue des réponses dans cette conversation"),
         t("- **/annonce** <quand> | <texte> : un message publié une fois ou à un rythme (coordination), "
           "par exemple /annonce chaque lundi à 9 h | Bonne semaine"),
-        t("- **/aide** : ce message (aussi /start)"),
+        t("- **/aide** : ce message ; **/start** en privé : le kit d'accueil du réseau"),
         t("- **/evenement** titre ; quand ; lieu : créer un événement (coordination), par exemple "
           "/evenement 5 à 7 ; chaque premier jeudi du mois à 17 h ; Café du Port (sans rien, je pose les questions)"),
         t("- **/evenements** : les événements à venir ; **/calendrier** : tous dans un fichier .ics ; "
@@ -37,6 +37,15 @@ async def show(incoming: Incoming, context: Context) -> list[Reply]:
           "ceux en attente et ceux en retard ; csv à la fin pour un fichier"),
         t("- **/ordre_du_jour** <table> [; date] : l'ordre du jour de la prochaine rencontre "
           "(/ordre_du_jour modele pour voir ou changer le modèle)"),
+        t("- **/kit** : le kit d'accueil du réseau (administration : /kit presentation, /kit ressources, /kit defaut)"),
+        t("- **/reseau** [secteur ou catégorie] : qui est dans le réseau, ce que chacun fait, à quelles tables"),
+        t("- **/profil** : vos coordonnées et ce que vous acceptez d'en partager ; **/mes_donnees** : ce que "
+          "Passerelle garde sur vous ; **/oublier_moi** : l'effacer"),
+        t("- **/role** : vos rôles ; administration : /role donner admin|coordonnateur <personne>, /role retirer, "
+          "/role liste"),
+        t("- Administration de l'annuaire : **/org** ajouter|modifier, **/service** ajouter|modifier|fermer|rouvrir, "
+          "**/verifier** <service>, **/historique** <organisme|service>, **/annuler_modif** <organisme|service>, "
+          "**/synonyme** ajouter mot = autre mot"),
         t("En privé, écrivez simplement le besoin : « répit pour une maman, bébé de 6 mois, Chicoutimi »."),
         t("Précisez l'âge et le lieu si vous les connaissez : la réponse en tient compte."),
     ]))]

@@ -368,12 +368,13 @@ def test_the_manifest_declares_what_the_adapter_listens_to() -> None:
     declared = re.findall(r"- command: /(\w+)", manifest)
     assert declared[:5] == ["qui", "org", "aide", "lieu", "langue"]
     assert {"evenement", "evenements", "calendrier", "annonce", "annuler", "table", "decision", "suivi",
-            "ordre_du_jour", "equipe"} <= set(declared)
+            "ordre_du_jour", "equipe", "service", "historique", "annuler_modif", "profil", "kit", "role",
+            "reseau"} <= set(declared)
     assert set(declared) <= set(router.COMMANDS)  # every slash command has its handler
-    events = ["app_mention", "message.im", "message.channels", "message.groups"]
+    events = ["app_mention", "message.im", "message.channels", "message.groups", "member_joined_channel"]
     assert re.findall(r"^      - (\S+)$", manifest, re.MULTILINE) == events
     scopes = re.findall(r"^      - ([a-z.:]+) ", manifest, re.MULTILINE)
-    assert {"channels:history", "groups:history", "chat:write"} <= set(scopes)
+    assert {"channels:history", "groups:history", "chat:write", "channels:read", "groups:read"} <= set(scopes)
     assert "socket_mode_enabled: true" in manifest and "is_enabled: true" in manifest
 
 

@@ -103,9 +103,11 @@ async def test_setmycommands_in_french_and_english(fake: FakeTelegram, running: 
     shared = ["evenements", "calendrier", "annonce", "annuler", "table", "decision", "suivi", "ordre_du_jour",
               "equipe"]
     assert [c["command"] for c in french.params["commands"]] == [
-        "qui", "org", "aide", "lieu", "langue", "evenement", *shared]
+        "qui", "org", "aide", "lieu", "langue", "evenement", *shared, "reseau", "kit", "profil", "mes_donnees",
+        "oublier_moi", "role", "service", "verifier", "historique", "annuler_modif", "synonyme"]
     assert [c["command"] for c in english.params["commands"]] == [
-        "who", "org", "help", "lieu", "langue", "event", *shared]
+        "who", "org", "help", "lieu", "langue", "event", *shared, "network", "kit", "profile", "my_data",
+        "forget_me", "role", "service", "verify", "history", "undo_edit", "synonym"]
     declared = {c["command"] for c in french.params["commands"] + english.params["commands"]}
     assert declared <= set(router.COMMANDS)  # every command offered has its handler
     descriptions = {c["command"]: c["description"] for c in english.params["commands"]}

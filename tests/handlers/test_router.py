@@ -102,7 +102,7 @@ async def test_split_command(line: str, expected: tuple[str | None, str]) -> Non
     assert split_command(line) == expected
 
 
-@pytest.mark.parametrize("line", ["/aide", "/help", "/start", "/AIDE", "/aide@PasserelleBot"])
+@pytest.mark.parametrize("line", ["/aide", "/help", "/start depuis-le-site", "/AIDE", "/aide@PasserelleBot"])
 async def test_help_lists_the_commands(context: Context, line: str) -> None:
     text = await text_of(context, line)
     lines = text.splitlines()
@@ -116,7 +116,7 @@ async def test_help_lists_the_commands(context: Context, line: str) -> None:
 async def test_help_in_english(context: Context) -> None:
     text = await text_of(context, "/help", locale="en")
     assert text.startswith("**Passerelle** finds who to call in the network")
-    assert "- **/who** <need>" in text and "- **/help**: this message (also /start)" in text
+    assert "- **/who** <need>" in text and "- **/help**: this message; **/start** in private: the network's welcome kit" in text
 
 
 async def test_help_names_every_command_in_one_language_or_the_other(context: Context) -> None:
