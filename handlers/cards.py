@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from directory.details import Address, Phone
 from directory.records import OrganizationRecord, ServiceRecord
+from handlers.freshness import stale_line
 from handlers.hours import to_hours
 from handlers.messages import Card, Field
 from handlers.texts import Texts
@@ -20,8 +23,11 @@ STATUS_LABELS = {
 }
 
 
-def to_service_card(record: ServiceRecord, why: list[str], t: Texts) -> Card:
-    """The card of one service found by a search, with the reasons it matched."""
+def to_service_card(
+    record: ServiceRecord, why: list[str], t: Texts, *, stale_since: dt.date | None = None
+) -> Card:
+    """The card of one service found by a search, with the reasons it matched; ``stale_since``:
+    the day of its last verification when it is due for a check (``handlers.freshness``)."""
     service, organization = record.service, record.organization
     fields = [Field(t("Téléphone"), to_phones(record.phones, t))] if record.phones else []
     refer = [t(REFERRAL_LABELS[service.referral_method])] if service.referral_method in REFERRAL_LABELS else []
@@ -42,6 +48,8 @@ def to_service_card(record: ServiceRecord, why: list[str], t: Texts) -> Card:
         lines.append(t(STATUS_LABELS[service.status]))
     if service.alert:
         lines.append(service.alert)
+    if stale_since is not None:
+        lines.append(stale_line(stale_since, t))
     if why:
         lines.append(t("Pourquoi : {reasons}", reasons="; ".join(why)))
     sample = service.sample or bool(organization and organization.sample)

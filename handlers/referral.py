@@ -8,6 +8,7 @@ from directory.ranking import explain
 from directory.search import Result, SearchResponse
 from handlers.cards import to_service_card
 from handlers.context import Context
+from handlers.freshness import stale_services
 from handlers.markup import escape
 from handlers.messages import CALLBACK_DATA_LIMIT, Button, Incoming, Reply
 from handlers.questions import QuestionStore
@@ -69,8 +70,10 @@ async def answer(
     records = await context.records.records(
         context.sessions, [(r.doc.service_id, slots.get(r.doc.service_id, -1)) for r in response.results]
     )
+    stale = await stale_services(context, records.values())
     cards = tuple(
-        to_service_card(records[r.doc.service_id], _why(r, response, context, t), t)
+        to_service_card(records[r.doc.service_id], _why(r, response, context, t), t,
+                        stale_since=stale.get(r.doc.service_id))
         for r in response.results if r.doc.service_id in records
     )
     intro.append(_summary(question, response, offset, len(cards), t))
