@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, String, Text
+from sqlalchemy import Boolean, String, Text, delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from directory.db import Base, UtcDateTime
@@ -25,3 +26,63 @@ class PersonDetail(Base):
     value: Mapped[str] = mapped_column(Text)
     shared: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+async def details_of(session: AsyncSession, platform: str, user_id: str) -> dict[str, PersonDetail]:
+    """Everything the person recorded, shared or not, by item: for the person themselves only."""
+    rows = await session.scalars(
+        select(PersonDetail).where(PersonDetail.platform == platform, PersonDetail.user_id == user_id)
+    )
+    return {row.item: row for row in rows}
+
+
+async def shared_details(session: AsyncSession, platform: str, user_id: str) -> dict[str, str]:
+    """The items the person consented to share with the network, in the order of ``ITEMS``: the only
+    way other features may read a person's details."""
+    rows = await session.scalars(
+        select(PersonDetail).where(
+            PersonDetail.platform == platform, PersonDetail.user_id == user_id, PersonDetail.shared.is_(True)
+        )
+    )
+    found = {row.item: row.value for row in rows}
+    return {item: found[item] for item in ITEMS if item in found}
+
+
+async def record_detail(
+    session: AsyncSession, platform: str, user_id: str, item: str, value: str, now: dt.datetime
+) -> bool:
+    """Record ``item`` for the person in the caller's transaction. A new item, or one whose value
+    changes, is private until shared again; whether it is shared now (an unchanged value keeps its consent)."""
+    if item not in ITEMS:
+        raise ValueError(f"unknown item {item!r}; expected one of {ITEMS}")
+    row = await session.get(PersonDetail, (platform, user_id, item))
+    if row is None:
+        session.add(PersonDetail(platform=platform, user_id=user_id, item=item, value=value, shared=False,
+                                 updated_at=now))
+        return False
+    if row.value != value:
+        row.value, row.shared = value, False
+    row.updated_at = now
+    return row.shared
+
+
+async def set_shared(
+    session: AsyncSession, platform: str, user_id: str, item: str, shared: bool, now: dt.datetime
+) -> bool:
+    """Give (``shared``) or withdraw the person's consent to share ``item``, in the caller's
+    transaction; false when they recorded no such item."""
+    row = await session.get(PersonDetail, (platform, user_id, item))
+    if row is None:
+        return False
+    row.shared, row.updated_at = shared, now
+    return True
+
+
+async def erase_detail(session: AsyncSession, platform: str, user_id: str, item: str) -> bool:
+    """Delete one recorded item of the person; false when there was none."""
+    result = await session.execute(
+        delete(PersonDetail).where(
+            PersonDetail.platform == platform, PersonDetail.user_id == user_id, PersonDetail.item == item
+        )
+    )
+    return result.rowcount > 0
