@@ -13,6 +13,7 @@ from directory.networks import DEFAULT_NETWORK
 
 AGENDA_TEMPLATE = "agenda_template"
 WELCOME_KIT = "welcome_kit"
+WELCOME_RESOURCES = "welcome_resources"  # the welcome kit's key resources, one per line
 
 
 class NetworkText(Base):

@@ -50,6 +50,8 @@ class Incoming:
     can_open_forms: bool = False
     # the answers of a submitted ``Form``, by field name; ``button_data`` then holds the form's data
     form_values: tuple[tuple[str, str], ...] | None = None
+    # the sender has just joined the group or channel (a platform's join event, one per person)
+    joined: bool = False
 
 
 @dataclass(frozen=True, slots=True)

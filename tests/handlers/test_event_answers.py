@@ -108,7 +108,7 @@ async def test_a_telegram_group_press_opens_the_private_chat_once(context: Conte
         assert slack.opens is None and slack.text == "C'est noté : vous y serez."
     finally:
         del context.start_links["telegram"]
-    assert (await private.say(context, "/start"))[0].text.startswith("**Passerelle**")
+    assert (await private.say(context, "/start"))[0].text.startswith("**Bienvenue !** Voici le kit d'accueil")
 
 
 async def test_moving_and_cancelling_tell_everyone_once(context: Context, clock: Clock) -> None:
