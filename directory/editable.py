@@ -110,7 +110,8 @@ async def _write_ages(_session: AsyncSession, service: Service, ages: values.Age
 
 
 async def _parse_areas(text: str, env: Env) -> tuple[str, ...]:
-    return tuple(place.name for place in values.parse_areas(text, env.gazetteer, env.t))
+    """Place names that resolve back to the places meant ("municipalité de Québec", not "Québec")."""
+    return tuple(values.place_text(place, env.gazetteer) for place in values.parse_areas(text, env.gazetteer, env.t))
 
 
 async def _parse_address(text: str, env: Env) -> values.AddressValue:

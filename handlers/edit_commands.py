@@ -148,7 +148,7 @@ async def _change_field(
         async with context.sessions() as session:
             checked = await check_texts(env_of(context, session, t), [(field, value)])
         if checked.problems:
-            return [Reply(t("Rien n'a été enregistré : {problem}", problem=checked.problems[field.key]))]
+            return [Reply(t("Rien n'a été enregistré : {problem}", problem=escape(checked.problems[field.key])))]
         return [await save_changes(context, incoming, target, checked.values, t)]
     if field is not None:
         return await edit_flow.start_edit(incoming, context, target, field)
@@ -176,7 +176,7 @@ async def _add_organization(incoming: Incoming, context: Context, name: str, t: 
         async with context.sessions() as session:
             checked = await check_texts(env_of(context, session, t), [(field, name)] if field else [])
         if checked.problems:
-            return [Reply(next(iter(checked.problems.values())))]
+            return [Reply(escape(next(iter(checked.problems.values()))))]
         given = {key.key: key.to_text(value) for key, value in checked.values.items()}
     return await _start_new(incoming, context, ORGANIZATION, None, given, t)
 
@@ -194,7 +194,7 @@ async def _add_service(incoming: Incoming, context: Context, rest: str, t: Texts
         async with context.sessions() as session:
             checked = await check_texts(env_of(context, session, t), [(field, service_name)] if field else [])
         if checked.problems:
-            return [Reply(next(iter(checked.problems.values())))]
+            return [Reply(escape(next(iter(checked.problems.values()))))]
     return await _start_new(incoming, context, SERVICE, found.record_id, given, t)
 
 
@@ -217,7 +217,7 @@ async def _close_or_reopen(
         async with context.sessions() as session:
             checked = await check_texts(env_of(context, session, t), [(alert, reason)])
         if checked.problems:
-            return Reply(t("Rien n'a été enregistré : {problem}", problem=checked.problems[alert.key]))
+            return Reply(t("Rien n'a été enregistré : {problem}", problem=escape(checked.problems[alert.key])))
         reason = str(checked.values[alert])
     async with context.sessions.begin() as session:
         record = await record_of(session, SERVICE, target.record_id)

@@ -94,7 +94,7 @@ async def answer(incoming: Incoming, context: Context, state: State) -> list[Rep
     async with context.sessions() as session:
         checked = await check_texts(env_of(context, session, t), [(field, typed)])
     if checked.problems:
-        return [Reply(checked.problems[field.key] + "\n" + t("Réessayez, ou **annuler**."), asks=True)]
+        return [Reply(escape(checked.problems[field.key]) + "\n" + t("Réessayez, ou **annuler**."), asks=True)]
     saved = await save_changes(context, incoming, target, checked.values, t)
     await conversation.advance(context, incoming, State(FLOW, CHOOSE, {**state.data, "field": None}))
     more = t("Un autre champ ? Son numéro ou son nom, ou **fin**.")
@@ -141,7 +141,7 @@ async def _answer_create(incoming: Incoming, context: Context, state: State, t: 
         async with context.sessions() as session:
             checked = await check_texts(env_of(context, session, t), [(field, typed)])
         if checked.problems:
-            return [Reply(checked.problems[field.key] + "\n" + t("Réessayez, ou **annuler**."), asks=True)]
+            return [Reply(escape(checked.problems[field.key]) + "\n" + t("Réessayez, ou **annuler**."), asks=True)]
         value = checked.values[field]
         values[field.key] = "" if value is None else field.to_text(value)
         queue = queue[1:]
@@ -182,7 +182,7 @@ async def confirm(incoming: Incoming, context: Context) -> list[Reply]:
         checked = await check_texts(env_of(context, session, t), fields)
     await conversation.finish(context, incoming)
     if checked.problems:
-        return [Reply(t("Rien n'a été enregistré : {problem}", problem=next(iter(checked.problems.values()))))]
+        return [Reply(t("Rien n'a été enregistré : {problem}", problem=escape(next(iter(checked.problems.values())))))]
     organization = uuid.UUID(state.data["org"]) if state.data.get("org") else None
     return [await create(context, incoming, kind, checked.values, organization, t)]
 

@@ -26,7 +26,8 @@ SHOWN_LIMIT = 80  # characters of a value shown back in a list
 
 @dataclass(frozen=True, slots=True)
 class Checked:
-    """Typed texts read: the values by field, and what is wrong with the others (field key → message)."""
+    """Typed texts read: the values by field, and what is wrong with the others (field key → message, as
+    plain text: ``escape`` it in a reply's text)."""
 
     values: dict[Editable, Any]
     problems: dict[str, str]

@@ -163,15 +163,21 @@ async def _record(incoming: Incoming, context: Context, item: str, text: str, t:
 
 
 async def _checked(context: Context, item: str, text: str, t: Texts) -> str:
-    """The value to record for ``item``, normalized; ``FieldError`` with the French reason when it is not valid."""
-    if item == EMAIL:
-        return email_text(parse_email(text, t))
+    """The value to record for ``item``, normalized; ``FieldError`` with the French reason (marked up,
+    what was typed escaped) when it is not valid."""
+    try:
+        if item == EMAIL:
+            return email_text(parse_email(text, t))
+        if item == PHONE:
+            phones = parse_phones(text, t)
+        else:
+            value = name_text(parse_name(text, t))
+    except FieldError as error:
+        raise FieldError(escape(error.message)) from None
     if item == PHONE:
-        phones = parse_phones(text, t)
         if not phones:
             raise FieldError(t("Donnez un numéro de téléphone, par exemple : **/profil telephone 418 555-0101**"))
         return phones_text(phones)
-    value = name_text(parse_name(text, t))
     if item != ORGANIZATION:
         return value
     async with context.sessions() as session:
