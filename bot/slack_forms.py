@@ -28,8 +28,10 @@ def _plain(text: str, limit: int) -> dict[str, Any]:
 
 def to_modal(form: Form, chat: ChatRef, cancel: str) -> dict[str, Any]:
     """The ``views.open`` view of ``form``, opened from ``chat``; ``cancel`` labels the close button."""
-    blocks = []
-    for field in form.fields[:FIELDS_LIMIT]:
+    blocks: list[dict[str, Any]] = []
+    if form.intro:
+        blocks.append({"type": "section", "text": _plain(form.intro, VALUE_LIMIT)})
+    for field in form.fields[: FIELDS_LIMIT - len(blocks)]:
         element: dict[str, Any] = {"type": "plain_text_input", "action_id": ACTION_ID, "multiline": field.multiline}
         if field.value:
             element["initial_value"] = field.value[:VALUE_LIMIT]

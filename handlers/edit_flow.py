@@ -8,13 +8,22 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from directory.editable import ASKED, FIELDS, SERVICE, Editable, field_named
+from directory.editable import ASKED, FIELDS, PHONES, SERVICE, Editable, field_named
 from directory.text import fold
 from handlers import conversation
 from handlers.context import Context
 from handlers.conversation import State
 from handlers.edit_targets import Target
-from handlers.editing import check_texts, create, current_texts, env_of, gone, save_changes, shorten
+from handlers.editing import (
+    check_texts,
+    create,
+    current_texts,
+    env_of,
+    gone,
+    inherited_phones,
+    save_changes,
+    shorten,
+)
 from handlers.markup import escape
 from handlers.messages import Button, Incoming, Reply
 from handlers.texts import Texts, texts_for
@@ -34,12 +43,13 @@ async def start_edit(incoming: Incoming, context: Context, target: Target, field
     if current is None:
         return [gone(target.kind, t)]
     data: dict[str, Any] = {"mode": "edit", "kind": target.kind, "id": target.record_id.hex}
+    inherited = await inherited_phones(context, target)
     if field is not None:
         data["field"] = field.key
         await conversation.start(context, incoming, FLOW, VALUE, data)
-        return [_ask_value(field, {f.key: text for f, text in current[1]}.get(field.key, ""), t)]
+        return [_ask_value(field, {f.key: text for f, text in current[1]}.get(field.key, ""), inherited, t)]
     await conversation.start(context, incoming, FLOW, CHOOSE, data)
-    return [_field_list(current[0], current[1], target.kind, t)]
+    return [_field_list(current[0], current[1], target.kind, inherited, t)]
 
 
 async def start_create(
@@ -118,7 +128,8 @@ async def _choose(
                         "ou par un nom : {names}.", typed=escape(typed), count=len(asked),
                         names=", ".join(f.key for f in asked)), asks=True)]
     await conversation.advance(context, incoming, State(FLOW, VALUE, {**state.data, "field": field.key}))
-    return [_ask_value(field, {f.key: text for f, text in current[1]}.get(field.key, ""), t)]
+    inherited = await inherited_phones(context, target)
+    return [_ask_value(field, {f.key: text for f, text in current[1]}.get(field.key, ""), inherited, t)]
 
 
 async def _answer_create(incoming: Incoming, context: Context, state: State, t: Texts) -> list[Reply]:
@@ -192,17 +203,25 @@ async def discard(incoming: Incoming, context: Context) -> list[Reply]:
     return await conversation.stop(incoming, context)
 
 
-def _field_list(title: str, texts: list[tuple[Editable, str]], kind: str, t: Texts) -> Reply:
+def _shown(field: Editable, current: str, inherited: str, t: Texts) -> str:
+    if current:
+        return escape(shorten(current))
+    if field is PHONES and inherited:
+        return t("(aucun ; les réponses donnent celui de l'organisme : {phones})", phones=escape(shorten(inherited)))
+    return t("(vide)")
+
+
+def _field_list(title: str, texts: list[tuple[Editable, str]], kind: str, inherited: str, t: Texts) -> Reply:
     known = {field.key: text for field, text in texts}
-    lines = [f"{number}. **{escape(t(field.label))}** : {escape(shorten(known.get(field.key, ''))) or t('(vide)')}"
+    lines = [f"{number}. **{escape(t(field.label))}** : {_shown(field, known.get(field.key, ''), inherited, t)}"
              for number, field in enumerate(ASKED[kind], start=1)]
     head = t("**{title}** — quel champ changer ? Son numéro ou son nom, ou **fin** :", title=title)
     return Reply(head + "\n" + "\n".join(lines), asks=True)
 
 
-def _ask_value(field: Editable, current: str, t: Texts) -> Reply:
+def _ask_value(field: Editable, current: str, inherited: str, t: Texts) -> Reply:
     text = t("Nouvelle valeur pour **{label}** ? Actuellement : {current}. Exemple : {hint}.",
-             label=escape(t(field.label)), current=escape(shorten(current)) if current else t("(vide)"),
+             label=escape(t(field.label)), current=_shown(field, current, inherited, t),
              hint=escape(field.hint.rstrip(".")))
     if not field.required:
         text += " " + t("« - » pour effacer.")

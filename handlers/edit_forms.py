@@ -13,6 +13,7 @@ from directory.editable import ASKED, ORGANIZATION, SERVICE, field_named
 from handlers.context import Context
 from handlers.edit_targets import Target
 from handlers.editing import check_texts, create, current_texts, env_of, gone, save_changes
+from handlers.markup import to_plain
 from handlers.messages import Form, FormField, Incoming, Reply
 from handlers.permissions import admin_refusal, is_admin
 from handlers.texts import Texts, texts_for
@@ -36,11 +37,12 @@ async def edit_form(context: Context, target: Target, fallback: str, t: Texts) -
     current = await current_texts(context, target)
     if current is None:
         return gone(target.kind, t)
-    _, texts = current
+    title, texts = current
     known = {field.key: text for field, text in texts}
     data = f"{FORM_PREFIX}{CHANGE}{LETTERS[target.kind]}{target.record_id.hex}"
     heading = t("Modifier le service") if target.kind == SERVICE else t("Modifier l'organisme")
-    return Reply(fallback, form=Form(heading, data, _fields(target.kind, known, t), t("Enregistrer")))
+    return Reply(fallback, form=Form(heading, data, _fields(target.kind, known, t), t("Enregistrer"),
+                                     intro=to_plain(title)))
 
 
 def new_form(kind: str, organization_id: uuid.UUID | None, given: dict[str, str], fallback: str, t: Texts) -> Reply:

@@ -14,6 +14,8 @@ from directory.editable import FIELDS, ORGANIZATION, SERVICE, Editable, Env, Rec
 from directory.editing import change_fields, create_organization, create_service, record_of, services_of
 from directory.field_values import FieldError
 from directory.models import Organization, Service
+from directory.phones import phones_text
+from directory.record_parts import read_phones
 from handlers.context import Context
 from handlers.edit_targets import UNDO, Target, target_button
 from handlers.markup import escape
@@ -148,3 +150,17 @@ async def current_texts(context: Context, target: Target) -> tuple[str, list[tup
             return None
         texts = [(field, await field.read_text(session, record)) for field in FIELDS[target.kind]]
         return await record_title(session, record), texts
+
+
+async def inherited_phones(context: Context, target: Target) -> str:
+    """For a service with no phone of its own, its organization's (what answers show instead), as
+    canonical text; "" otherwise."""
+    if target.kind != SERVICE:
+        return ""
+    async with context.sessions() as session:
+        service = await session.get(Service, target.record_id)
+        if service is None or service.organization_id is None or await read_phones(session, service):
+            return ""
+        organization = await session.get(Organization, service.organization_id)
+        phones = await read_phones(session, organization) if organization else ()
+    return phones_text(phones) if phones else ""

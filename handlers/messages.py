@@ -115,6 +115,7 @@ class Form:
     data: str
     fields: tuple[FormField, ...]
     submit: str = "Enregistrer"
+    intro: str = ""  # plain text shown above the fields (what the form is about)
 
 
 @dataclass(frozen=True, slots=True)

@@ -119,7 +119,8 @@ async def test_slack_an_admin_changes_a_phone_in_a_modal(slack: SlackChat, runni
     await slack.fake.wait_for(lambda: len(slack.fake.views) > opened)
     view = slack.fake.views[-1]
     assert view["title"]["text"] == "Modifier le service"
-    fields = {block["block_id"]: block for block in view["blocks"]}
+    assert view["blocks"][0]["text"]["text"] == "Halte-répit — Aide-Parents Plus"
+    fields = {block["block_id"]: block for block in view["blocks"] if block["type"] == "input"}
     assert fields["nom"]["element"]["initial_value"] == "Halte-répit" and not fields["nom"]["optional"]
 
     before = await log_rows(running)

@@ -94,7 +94,8 @@ async def test_a_bad_value_is_explained_and_nothing_is_written(bot: Context) -> 
 
 async def test_the_conversation_asks_field_by_field_and_asks_again_after_a_bad_value(bot: Context) -> None:
     (listing,) = await say(bot, CONSOLE, "/service modifier Halte-répit Aide-Parents Plus")
-    assert "quel champ changer" in listing.text and "3. **Téléphone**" in listing.text and listing.asks
+    assert "quel champ changer" in listing.text and listing.asks
+    assert "3. **Téléphone** : (aucun ; les réponses donnent celui de l'organisme : 418-555-0100)" in listing.text
     (asked,) = await say(bot, CONSOLE, "heures")
     assert "Nouvelle valeur pour **Heures**" in asked.text
     (again,) = await say(bot, CONSOLE, "lundi 25h")
