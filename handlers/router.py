@@ -12,22 +12,36 @@ from handlers import (
     channels,
     conversation,
     decision_commands,
+    edit_commands,
+    edit_flow,
+    edit_forms,
+    edit_targets,
     event_cards,
     event_changes,
     event_commands,
     event_flow,
     followup_buttons,
+    forget_me,
+    kit_commands,
+    my_data,
     organizations,
+    profile,
+    profile_views,
     referral,
     rsvp_buttons,
     suivi,
     suivi_views,
+    synonym_commands,
     table_members,
     table_views,
     tables,
     team_channels,
+    undo,
+    welcome,
 )
 from handlers import help as help_
+from handlers import history, verify
+from handlers import network_browse, roles
 from handlers.context import Context
 from handlers.markup import escape
 from handlers.messages import Incoming, Reply
@@ -40,7 +54,12 @@ log = logging.getLogger(__name__)
 COMMANDS: dict[str, Handler] = {
     "qui": referral.ask,
     "who": referral.ask,
-    "org": organizations.show,
+    "org": edit_commands.org_command,
+    "service": edit_commands.service_command,
+    "annuler_modif": undo.command,
+    "synonyme": synonym_commands.command,
+    "synonym": synonym_commands.command,
+    "undo_edit": undo.command,
     "aide": help_.show,
     "help": help_.show,
     "start": event_cards.start,
@@ -60,6 +79,20 @@ COMMANDS: dict[str, Handler] = {
     "suivi": suivi.command,
     "ordre_du_jour": agenda.command,
     "decision": decision_commands.command,
+    "historique": history.command,
+    "history": history.command,
+    "verifier": verify.command,
+    "verify": verify.command,
+    "profil": profile.command,
+    "profile": profile.command,
+    "mes_donnees": my_data.command,
+    "my_data": my_data.command,
+    "oublier_moi": forget_me.command,
+    "forget_me": forget_me.command,
+    "kit": kit_commands.command,
+    "role": roles.command,
+    "reseau": network_browse.command,
+    "network": network_browse.command,
 }
 BUTTONS: dict[str, Handler] = {
     referral.MORE_PREFIX: referral.more,
@@ -76,12 +109,25 @@ BUTTONS: dict[str, Handler] = {
     decision_commands.CONFIRM: decision_commands.confirm,
     decision_commands.DISCARD: decision_commands.discard,
     followup_buttons.FOLLOWUP_PREFIX: followup_buttons.press,
+    edit_targets.TARGET_PREFIX: edit_commands.pressed,
+    edit_commands.SERVICE_EDIT_PREFIX: edit_commands.pressed,
+    edit_forms.FORM_PREFIX: edit_forms.submitted,
+    edit_flow.CONFIRM: edit_flow.confirm,
+    edit_flow.DISCARD: edit_flow.discard,
+    history.HISTORY_PREFIX: history.pick,
+    verify.VERIFY_PREFIX: verify.pressed,
+    profile_views.PROFILE_PREFIX: profile.press,
+    forget_me.CONFIRM: forget_me.confirm,
+    forget_me.DISCARD: forget_me.discard,
+    network_browse.BROWSE_PREFIX: network_browse.pressed,
 }
 # guided conversations by name: free text from a person with one in progress goes to its flow
 FLOWS: dict[str, conversation.Flow] = {
     event_changes.FLOW: event_flow.answer,
     decision_commands.FLOW: decision_commands.answer,
+    edit_flow.FLOW: edit_flow.answer,
     followup_buttons.FLOW: followup_buttons.answer,
+    forget_me.FLOW: forget_me.answer,
 }
 
 
@@ -115,6 +161,8 @@ async def dispatch(incoming: Incoming, context: Context) -> list[Reply]:
 
 async def _route(incoming: Incoming, context: Context) -> list[Reply]:
     t = texts_for(incoming.locale)
+    if incoming.joined:
+        return await welcome.joined(incoming, context)
     if incoming.button_data is not None:
         for prefix, handler in BUTTONS.items():
             if incoming.button_data.startswith(prefix):
