@@ -15,6 +15,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from directory import age_values, place_values
 from directory import field_values as values
 from directory import record_parts as parts
 from directory.field_values import FieldError, Translate
@@ -98,24 +99,24 @@ def _text_column(key: str, label: str, hint: str, column: str, parse: Callable[[
     return Editable(key, label, hint, _plain(parse), to_text, read, write, **more)
 
 
-async def _read_ages(_session: AsyncSession, service: Service) -> values.AgeRange | None:
+async def _read_ages(_session: AsyncSession, service: Service) -> age_values.AgeRange | None:
     if service.minimum_age is None and service.maximum_age is None:
         return None
-    return values.AgeRange(service.minimum_age, service.maximum_age)
+    return age_values.AgeRange(service.minimum_age, service.maximum_age)
 
 
-async def _write_ages(_session: AsyncSession, service: Service, ages: values.AgeRange | None) -> None:
+async def _write_ages(_session: AsyncSession, service: Service, ages: age_values.AgeRange | None) -> None:
     service.minimum_age = ages.minimum if ages else None
     service.maximum_age = ages.maximum if ages else None
 
 
 async def _parse_areas(text: str, env: Env) -> tuple[str, ...]:
     """Place names that resolve back to the places meant ("municipalité de Québec", not "Québec")."""
-    return tuple(values.place_text(place, env.gazetteer) for place in values.parse_areas(text, env.gazetteer, env.t))
+    return tuple(place_values.place_text(place, env.gazetteer) for place in place_values.parse_areas(text, env.gazetteer, env.t))
 
 
-async def _parse_address(text: str, env: Env) -> values.AddressValue:
-    return values.parse_address(text, env.gazetteer, env.t)
+async def _parse_address(text: str, env: Env) -> place_values.AddressValue:
+    return place_values.parse_address(text, env.gazetteer, env.t)
 
 
 async def _parse_categories(text: str, env: Env) -> tuple[str, ...]:
@@ -177,7 +178,7 @@ ORGANIZATION_FIELDS: tuple[Editable, ...] = (
     _text_column("secteur", "Secteur", "communautaire, public, scolaire, municipal ou privé", "sector",
                  values.parse_sector, values.sector_text),
     Editable("adresse", "Adresse", "2050 rue Saint-Dominique, Jonquière, G7X 6L6", _parse_address,
-             values.address_text, parts.read_address, parts.write_address, aliases=("address",)),
+             place_values.address_text, parts.read_address, parts.write_address, aliases=("address",)),
 )
 
 SERVICE_FIELDS: tuple[Editable, ...] = (
@@ -186,7 +187,7 @@ SERVICE_FIELDS: tuple[Editable, ...] = (
     PHONES,
     Editable("heures", "Heures", "lun-ven 9h-17h; sam 10h-14h", _plain(parse_hours), hours_text,
              parts.read_hours, parts.write_hours, aliases=("heure", "horaire", "horaires", "hours")),
-    Editable("ages", "Âges", "0-5 ans, 6 ans et plus, tous", _plain(values.parse_ages), values.ages_text,
+    Editable("ages", "Âges", "0-5 ans, 6 ans et plus, tous", _plain(age_values.parse_ages), age_values.ages_text,
              _read_ages, _write_ages, aliases=("age", "clientele")),
     Editable("territoire", "Territoire", "Jonquière, Chicoutimi", _parse_areas, _join,
              parts.read_areas, parts.write_areas, aliases=("territoires", "secteur desservi", "zone")),

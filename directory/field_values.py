@@ -1,4 +1,4 @@
-"""What admins type into a directory field, read and checked: names, texts, choices, codes, ages, places.
+"""What admins type into a directory field, read and checked: names, texts, choices, codes.
 
 Each ``parse_*`` takes the typed text and a translator ``t`` (``handlers.texts.Texts``;
 by default the French messages as written) and returns a normalized value, or raises
@@ -10,7 +10,8 @@ Accents and case never matter in keywords. A blank text is always an error: clea
 field is the editing flow's business ("-"). Multi-valued fields (phones, hours, areas)
 read "-" or "aucun" as "none", and their text of no value is "aucun".
 
-Phones are in ``directory.phones``, opening hours in ``directory.opening_hours``.
+Phones are in ``directory.phones``, opening hours in ``directory.opening_hours``, ages in
+``directory.age_values``, areas and addresses in ``directory.place_values``.
 """
 
 from __future__ import annotations
@@ -18,12 +19,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 from email_validator import EmailNotValidError, validate_email
 
-from directory.places import Gazetteer, Place, to_key
 from directory.ranking import in_french
 from directory.text import fold, words
 
@@ -40,23 +39,6 @@ class FieldError(ValueError):
     def message(self) -> str:
         """The message for the admin: what was wrong and how to write it."""
         return str(self.args[0]) if self.args else ""
-
-
-@dataclass(frozen=True, slots=True)
-class AgeRange:
-    """Ages served, in years (months are fractions of a year); None means no bound."""
-
-    minimum: float | None
-    maximum: float | None
-
-
-@dataclass(frozen=True, slots=True)
-class AddressValue:
-    """A street address: the street line, the city as the gazetteer names it, an optional postal code."""
-
-    street: str
-    city: str
-    postal_code: str | None
 
 
 def is_none(text: str) -> bool:
@@ -293,200 +275,3 @@ def email_text(value: str) -> str:
 
 
 # ---- ages
-
-# Read after a trailing "âge(s)" or "d'âge(s)" is dropped: "tous les âges" → "tous les".
-_ALL_AGES = frozenset({"tous", "tous les", "tout", "tout le monde", "aucune limite", "sans limite",
-                       "tous les ages confondus"})
-_AMOUNT = r"(\d{1,4}(?:[.,]\d{1,2})?)\s*(ans?|mois)?"
-_AGE_FORMS = (
-    ("range", re.compile(rf"(?:de |entre )?{_AMOUNT} ?(?:-|a|au|et) ?{_AMOUNT}")),
-    ("from", re.compile(rf"(?:(?:a partir de|des|plus de) )?{_AMOUNT} ?(?:et plus|ou plus|et \+|\+)")),
-    ("from", re.compile(rf"(?:a partir de|des|plus de) {_AMOUNT}")),
-    ("to", re.compile(rf"(?:moins de|jusqu a|jusqua|maximum|max) {_AMOUNT}")),
-    ("to", re.compile(rf"{_AMOUNT} ?(?:et moins|ou moins)")),
-    ("single", re.compile(_AMOUNT)),
-)
-
-
-def parse_ages(text: str, t: Translate = in_french) -> AgeRange:
-    """Ages served: "0-5 ans", "0 à 5 ans", "6 ans et plus", "18+", "moins de 12 ans", "12 ans et moins",
-    "12-17", "6 mois à 5 ans", "5 ans", "tous les âges" / "tous" (no bounds). Up to 120 years.
-
-    "moins de 12 ans" and "jusqu'à 12 ans" both read as at most 12; months are whole numbers.
-    """
-    typed = text.strip()
-    folded = " ".join(re.sub(r"[–—]", "-", fold(typed)).replace("'", " ").replace(".", " ").split())
-    folded = re.sub(r" ?(?:d )?ages?$", "", folded)
-    if folded in _ALL_AGES:
-        return AgeRange(None, None)
-    for form, pattern in _AGE_FORMS:
-        if match := pattern.fullmatch(folded):
-            return _checked_ages(form, match.groups(), t)
-    raise FieldError(t("Je ne comprends pas « {value} » comme âges : écrivez par exemple « 0-5 ans », "
-                       "« 6 mois à 5 ans », « 6 ans et plus », « 12 ans et moins » ou « tous les âges ».",
-                       value=typed))
-
-
-def _checked_ages(form: str, groups: tuple[str | None, ...], t: Translate) -> AgeRange:
-    if form == "range":
-        low_unit = groups[1] or groups[3]
-        low, high = _years(groups[0], low_unit, t), _years(groups[2], groups[3], t)
-        if low > high:
-            raise FieldError(t("L'âge de début ({low}) dépasse l'âge de fin ({high}) : écrivez le plus jeune "
-                               "en premier, par exemple « 6 à 12 ans ».", low=_age(low), high=_age(high)))
-        return AgeRange(low, high)
-    age = _years(groups[0], groups[1], t)
-    return {"from": AgeRange(age, None), "to": AgeRange(None, age), "single": AgeRange(age, age)}[form]
-
-
-def _years(number: str | None, unit: str | None, t: Translate) -> float:
-    """Years of a typed amount ("2,5" ans, "18" mois)."""
-    text = str(number).replace(",", ".")
-    if unit == "mois" and not text.isdigit():
-        raise FieldError(t("Écrivez les mois sans décimales, par exemple « 18 mois » ou « 1,5 an »."))
-    years = int(text) / 12 if unit == "mois" else float(text)
-    if years > AGE_MAX:
-        raise FieldError(t("{age} dépasse 120 ans : vérifiez les âges, par exemple « 65 ans et plus ».",
-                           age=_age(years)))
-    return years
-
-
-def _number(value: float) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
-
-
-def _age(value: float) -> str:
-    """An age as the canonical text writes it: "5 ans", "1 an", "18 mois", "2,5 ans"."""
-    unit = "an" if value < 2 else "ans"
-    if value == int(value):
-        return f"{int(value)} {unit}"
-    months, decimal = round(value * 12), _number(value)
-    by_months = f"{months} mois" if months / 12 == value else None
-    by_years = f"{decimal} {unit}" if float(decimal.replace(",", ".")) == value else None
-    preferred = (by_months, by_years) if value < 2 else (by_years, by_months)
-    return next((text for text in preferred if text), f"{decimal} {unit}")
-
-
-def ages_text(value: AgeRange) -> str:
-    """"0 à 5 ans", "6 mois à 5 ans", "6 ans et plus", "12 ans et moins", "5 ans", "tous les âges"."""
-    low, high = value.minimum, value.maximum
-    if low is None and high is None:
-        return "tous les âges"
-    if high is None:
-        return f"{_age(low)} et plus"
-    if low is None:
-        return f"{_age(high)} et moins"
-    if low == high:
-        return _age(low)
-    first, last = _age(low), _age(high)
-    first_number, first_unit = first.split(" ")
-    same_unit = first_unit.rstrip("s") == last.split(" ")[1].rstrip("s")
-    return f"{first_number if same_unit else first} à {last}"
-
-
-# ---- places
-
-PLACE_LABELS = {"municipalite": "municipalité de", "mrc": "MRC de", "region": "région de",
-                "territoire": "agglomération de", "arrondissement": "arrondissement de", "secteur": "secteur",
-                "province": "province de"}
-CITY_KINDS = frozenset({"municipalite", "arrondissement", "secteur"})
-_WITHIN = re.compile(r"(.+)\((.+)\)")
-
-
-def _resolve(name: str, gazetteer: Gazetteer) -> Place | None:
-    """The place ``name`` names; "Saint-Isidore (Montérégie)" picks the homonym inside the parenthesized place."""
-    if match := _WITHIN.fullmatch(name.strip()):
-        outer = gazetteer.resolve(match[2])
-        key = to_key(match[1])
-        inside = [p for p in gazetteer if outer and to_key(p.name) == key and gazetteer.covers(outer.id, p.id)]
-        if len(inside) == 1:
-            return inside[0]
-    return gazetteer.resolve(name)
-
-
-def _unknown_place(name: str, gazetteer: Gazetteer, t: Translate) -> FieldError:
-    suggestions = ", ".join(f"« {p.name} »" for p in gazetteer.similar(name))
-    if suggestions:
-        return FieldError(t("Je ne connais pas le lieu « {value} » : vouliez-vous dire {suggestions} ? "
-                            "Séparez les lieux par des virgules, par exemple « Jonquière, Chicoutimi ».",
-                            value=name, suggestions=suggestions))
-    return FieldError(t("Je ne connais pas le lieu « {value} » : écrivez des municipalités, arrondissements, "
-                        "MRC ou régions du Québec séparés par des virgules, par exemple « Jonquière, Chicoutimi ».",
-                        value=name))
-
-
-def parse_areas(text: str, gazetteer: Gazetteer, t: Translate = in_french) -> tuple[Place, ...]:
-    """Places served, separated by "," or ";" or new lines ("-"/"aucun" for none), each resolved in the
-    gazetteer, repeats dropped; a homonym is told apart by its region or MRC in parentheses."""
-    if is_none(text):
-        return ()
-    names = [" ".join(part.split()) for part in re.split(r"[,;\n]", text)]
-    places: dict[str, Place] = {}
-    for name in filter(None, names):
-        place = _resolve(name, gazetteer)
-        if place is None:
-            raise _unknown_place(name, gazetteer, t)
-        places.setdefault(place.id, place)
-    if not places:
-        raise FieldError(t("Aucun lieu : écrivez les lieux servis séparés par des virgules, par exemple "
-                           "« Jonquière, Chicoutimi », ou « aucun »."))
-    return tuple(places.values())
-
-
-def place_text(place: Place, gazetteer: Gazetteer) -> str:
-    """A name that resolves back to ``place``: its name, qualified by its kind or its parent when needed."""
-    parent = gazetteer.get(place.parent_id) if place.parent_id else None
-    candidates = [place.name, f"{PLACE_LABELS[place.kind]} {place.name}"]
-    candidates += [f"{place.name} ({parent.name})"] if parent else []
-    return next((c for c in candidates if _resolve(c, gazetteer) == place), place.name)
-
-
-def areas_text(value: tuple[Place, ...], gazetteer: Gazetteer) -> str:
-    """The places' names separated by ", " (qualified, "municipalité de Québec", when the bare name
-    means another place), or "aucun"."""
-    return ", ".join(place_text(place, gazetteer) for place in value) or NONE_TEXT
-
-
-_POSTAL_AT_END = re.compile(r"[,\s]*\b([A-Za-z]\d[A-Za-z][\s-]?\d[A-Za-z]\d)\s*$")
-_PROVINCE_AT_END = re.compile(r"\s*(?:\((?:qc|qu[ée]bec)\)|\bqc)$", re.IGNORECASE)
-_PROVINCE_PARTS = frozenset({"qc", "quebec", "province de quebec", "(quebec)", "(qc)", "canada"})
-_ADDRESS_EXAMPLE = "123 rue Saint-Dominique, Jonquière, G7X 3K4"
-
-
-def parse_address(text: str, gazetteer: Gazetteer, t: Translate = in_french) -> AddressValue:
-    """An address "123 rue Saint-Dominique, Jonquière, G7X 3K4": street lines, city (a municipality,
-    arrondissement or secteur of the gazetteer), optional province "QC", optional postal code."""
-    if has_controls(text.replace("\n", " ")):
-        raise controls_error(t)
-    postal_code = None
-    if match := _POSTAL_AT_END.search(text):
-        postal_code = parse_postal_code(match[1], t)
-        text = text[: match.start()]
-    parts = [" ".join(part.split()) for part in re.split(r"[,\n]", text)]
-    parts = [part for part in parts if part]
-    while len(parts) > 2 and fold(parts[-1]) in _PROVINCE_PARTS and _city(parts[-2], gazetteer):
-        parts.pop()  # "…, Jonquière, QC, Canada", but "…, bureau 2, Québec" names the city
-    if len(parts) < 2:
-        raise FieldError(t("Il manque la rue ou la ville : écrivez l'adresse comme « {example} ».",
-                           example=_ADDRESS_EXAMPLE))
-    name = _PROVINCE_AT_END.sub("", parts[-1]) or parts[-1]  # "Jonquière (Québec)", "Jonquière QC"
-    city = _city(name, gazetteer)
-    if city is None and gazetteer.resolve(name) is None:
-        raise _unknown_place(name, gazetteer, t)
-    if city is None:
-        raise FieldError(t("« {value} » n'est pas une ville ni un arrondissement : écrivez la ville de l'adresse, "
-                           "par exemple « {example} ».", value=name, example=_ADDRESS_EXAMPLE))
-    return AddressValue(", ".join(parts[:-1]), city.name, postal_code)
-
-
-def _city(name: str, gazetteer: Gazetteer) -> Place | None:
-    """The municipality, arrondissement or secteur ``name`` names ("Saguenay" is the city, not the territory)."""
-    place = gazetteer.resolve(name)
-    if place is not None and place.kind not in CITY_KINDS:
-        place = gazetteer.resolve(f"municipalité de {name}")
-    return place if place is not None and place.kind in CITY_KINDS else None
-
-
-def address_text(value: AddressValue) -> str:
-    """"123 rue Saint-Dominique, Jonquière, G7X 3K4" (no postal code part when there is none)."""
-    return ", ".join(part for part in (value.street, value.city, value.postal_code) if part)

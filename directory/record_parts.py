@@ -11,10 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from directory.details import Address, Phone, Schedule, ServiceArea
-from directory.field_values import AddressValue
 from directory.models import Location, Organization, Service
 from directory.opening_hours import OpeningHours, from_schedule_rows, to_schedule_rows
 from directory.phones import PhoneValue
+from directory.place_values import AddressValue
 from directory.taxonomy import Attribute, TaxonomyTerm
 
 CATEGORY_LINK = "category"  # attribute.link_type of a service's categories (as the sample and imports write it)

@@ -8,20 +8,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from directory.age_values import AgeRange, ages_text, parse_ages
 from directory.field_values import (
-    AddressValue,
-    AgeRange,
     FieldError,
-    address_text,
-    ages_text,
-    areas_text,
     description_text,
     email_text,
     is_none,
     name_text,
-    parse_address,
-    parse_ages,
-    parse_areas,
     parse_description,
     parse_email,
     parse_name,
@@ -37,6 +30,7 @@ from directory.field_values import (
     url_text,
 )
 from directory.models import REFERRAL_METHODS, SECTORS, SERVICE_STATUSES
+from directory.place_values import AddressValue, address_text, areas_text, parse_address, parse_areas
 from directory.places import Gazetteer
 from handlers.texts import texts_for
 

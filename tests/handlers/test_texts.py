@@ -11,7 +11,8 @@ from handlers.texts import texts_for
 ROOT = Path(__file__).resolve().parents[2]
 KEYWORDS = {"t": None}
 TRANSLATED_MODULES = ("directory/ranking.py", "directory/editable.py",  # outside handlers/ and bot/, modules whose texts take a ``t``
-                      "directory/field_values.py", "directory/phones.py", "directory/opening_hours.py")
+                      "directory/field_values.py", "directory/phones.py", "directory/opening_hours.py",
+                      "directory/age_values.py", "directory/place_values.py")
 
 
 def _source_texts() -> set[str]:
