@@ -11,7 +11,7 @@ from bot.settings import Settings
 from bot.wiring import build
 from handlers.context import Context
 
-pytest_plugins = ["tests.postgres"]
+pytest_plugins = ["tests.postgres", "tests.handlers.audit_chat", "tests.handlers.editing_chat"]
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

@@ -22,7 +22,7 @@ START = dt.datetime(2040, 3, 11, 15, 0, tzinfo=dt.UTC)  # after the sample's imp
 
 
 @pytest_asyncio.fixture
-async def bot(tmp_path: Path) -> AsyncIterator[Context]:
+async def editor(tmp_path: Path) -> AsyncIterator[Context]:
     """A bot on a fresh copy of the sample directory, its clock a second further at each reading
     (so that edits are ordered), with Marie as the admin."""
     running = await build(Settings(database_url=f"sqlite:///{tmp_path}/passerelle.db", language="fr",

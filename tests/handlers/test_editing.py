@@ -11,17 +11,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from directory.audit import history
 from directory.changelog import Metadata
+from directory.editable import SERVICE, field_named
 from directory.models import Organization, Service
 from directory.networks import create_network
 from directory.roles import ADMIN, grant
 from handlers.channels import with_choices
 from handlers.context import Context
 from handlers.messages import ChatRef, Incoming
-from tests.handlers.editing_chat import START, bot, press, say  # noqa: F401 - bot is the fixture
 from tests.handlers.audit_chat import (
     ADMIN_TELEGRAM,
-    APOLOGY,
     CONSOLE,
     COORDINATOR_SLACK,
     HALTE,
@@ -30,6 +30,7 @@ from tests.handlers.audit_chat import (
     MEMBER_TELEGRAM,
     Person,
 )
+from tests.handlers.editing_chat import START, press, say
 
 EDITING_COMMANDS = (
     "/org ajouter Le Phare du Fjord",
@@ -56,137 +57,137 @@ async def phones_shown(context: Context) -> str:
 
 
 @pytest.mark.parametrize("person", [MEMBER_TELEGRAM, MEMBER_SLACK, COORDINATOR_SLACK], ids=lambda p: p.user_id)
-async def test_members_and_coordinators_can_never_change_the_directory(bot: Context, person: Person) -> None:
-    before = await log_rows(bot)
+async def test_members_and_coordinators_can_never_change_the_directory(editor: Context, person: Person) -> None:
+    before = await log_rows(editor)
     for line in EDITING_COMMANDS:
-        (reply,) = await say(bot, person, line)
+        (reply,) = await say(editor, person, line)
         assert "Seuls les **administrateurs**" in reply.text, line
     for data in EDITING_BUTTONS:
-        (reply,) = await press(bot, person, data, form_values=(("telephone", "418 555-0199"),))
+        (reply,) = await press(editor, person, data, form_values=(("telephone", "418 555-0199"),))
         assert "Seuls les **administrateurs**" in reply.text, data
-    assert await log_rows(bot) == before
+    assert await log_rows(editor) == before
 
 
-async def test_a_phone_changed_in_one_message_shows_in_the_next_answer_then_is_undone(bot: Context) -> None:
-    old = await phones_shown(bot)  # the organization's: the service has no phone of its own yet
-    (saved,) = await say(bot, ADMIN_TELEGRAM, "/service modifier Halte-répit Aide-Parents ; tel ; (418) 555-0199 #12")
+async def test_a_phone_changed_in_one_message_shows_in_the_next_answer_then_is_undone(editor: Context) -> None:
+    old = await phones_shown(editor)  # the organization's: the service has no phone of its own yet
+    (saved,) = await say(editor, ADMIN_TELEGRAM, "/service modifier Halte-répit Aide-Parents ; tel ; (418) 555-0199 #12")
     assert "C'est enregistré pour **Halte-répit — Aide-Parents Plus**" in saved.text
     assert "**Téléphone** : (vide) → 418 555-0199, poste 12" in saved.text
-    assert await phones_shown(bot) == "418 555-0199 poste 12"
-    (history,) = await say(bot, ADMIN_TELEGRAM, "/historique Halte-répit Aide-Parents Plus")
+    assert await phones_shown(editor) == "418 555-0199 poste 12"
+    (history,) = await say(editor, ADMIN_TELEGRAM, "/historique Halte-répit Aide-Parents Plus")
     assert "Marie Tremblay" in history.text and "418 555-0199, poste 12" in history.text
-    (undone,) = await press(bot, ADMIN_TELEGRAM, saved.buttons[0].data)
-    assert "C'est défait" in undone.text and await phones_shown(bot) == old
-    (redone,) = await say(bot, ADMIN_TELEGRAM, "/annuler_modif Halte-répit Aide-Parents Plus")
-    assert "C'est défait" in redone.text and await phones_shown(bot) == "418 555-0199 poste 12"
+    (undone,) = await press(editor, ADMIN_TELEGRAM, saved.buttons[0].data)
+    assert "C'est défait" in undone.text and await phones_shown(editor) == old
+    (redone,) = await say(editor, ADMIN_TELEGRAM, "/annuler_modif Halte-répit Aide-Parents Plus")
+    assert "C'est défait" in redone.text and await phones_shown(editor) == "418 555-0199 poste 12"
 
 
-async def test_a_bad_value_is_explained_and_nothing_is_written(bot: Context) -> None:
-    before = await log_rows(bot)
-    (reply,) = await say(bot, ADMIN_TELEGRAM, "/service modifier Halte-répit Aide-Parents ; telephone ; 555-0199")
+async def test_a_bad_value_is_explained_and_nothing_is_written(editor: Context) -> None:
+    before = await log_rows(editor)
+    (reply,) = await say(editor, ADMIN_TELEGRAM, "/service modifier Halte-répit Aide-Parents ; telephone ; 555-0199")
     assert reply.text.startswith("Rien n'a été enregistré") and "indicatif" in reply.text
-    (reply,) = await say(bot, ADMIN_TELEGRAM, "/service modifier Halte-répit Aide-Parents ; couleur ; bleu")
+    (reply,) = await say(editor, ADMIN_TELEGRAM, "/service modifier Halte-répit Aide-Parents ; couleur ; bleu")
     assert "Je ne connais pas le champ « couleur »" in reply.text and "telephone" in reply.text
-    (reply,) = await say(bot, ADMIN_TELEGRAM, "/service modifier Halte-répit Aide-Parents ; nom ; -")
+    (reply,) = await say(editor, ADMIN_TELEGRAM, "/service modifier Halte-répit Aide-Parents ; nom ; -")
     assert "obligatoire" in reply.text
-    assert await log_rows(bot) == before
+    assert await log_rows(editor) == before
 
 
-async def test_the_conversation_asks_field_by_field_and_asks_again_after_a_bad_value(bot: Context) -> None:
-    (listing,) = await say(bot, CONSOLE, "/service modifier Halte-répit Aide-Parents Plus")
+async def test_the_conversation_asks_field_by_field_and_asks_again_after_a_bad_value(editor: Context) -> None:
+    (listing,) = await say(editor, CONSOLE, "/service modifier Halte-répit Aide-Parents Plus")
     assert "quel champ changer" in listing.text and listing.asks
     assert "3. **Téléphone** : (aucun ; les réponses donnent celui de l'organisme : 418-555-0100)" in listing.text
-    (asked,) = await say(bot, CONSOLE, "heures")
+    (asked,) = await say(editor, CONSOLE, "heures")
     assert "Nouvelle valeur pour **Heures**" in asked.text
-    (again,) = await say(bot, CONSOLE, "lundi 25h")
+    (again,) = await say(editor, CONSOLE, "lundi 25h")
     assert "Réessayez" in again.text
-    saved, more = await say(bot, CONSOLE, "lun-ven 9h-17h")
+    saved, more = await say(editor, CONSOLE, "lun-ven 9h-17h")
     assert "**Heures**" in saved.text and "Un autre champ" in more.text
-    (asked,) = await say(bot, CONSOLE, "13")
+    (asked,) = await say(editor, CONSOLE, "13")
     assert "Nouvelle valeur pour **Site web**" in asked.text
-    saved, _ = await say(bot, CONSOLE, "Aide-Parents.org/halte")
+    saved, _ = await say(editor, CONSOLE, "Aide-Parents.org/halte")
     assert "https://aide-parents.org/halte" in saved.text
-    (done,) = await say(bot, CONSOLE, "fin")
+    (done,) = await say(editor, CONSOLE, "fin")
     assert done.text == "Terminé."
-    (card,) = (await say(bot, CONSOLE, HALTE_QUESTION))[0].cards[:1]
+    (card,) = (await say(editor, CONSOLE, HALTE_QUESTION))[0].cards[:1]
     assert any("9 h à 17 h" in field.value for field in card.fields)
 
 
-async def test_a_new_organization_and_service_are_searchable_at_once_and_undone_as_a_whole(bot: Context) -> None:
-    (first,) = await say(bot, CONSOLE, "/org ajouter Le Phare du Fjord")
+async def test_a_new_organization_and_service_are_searchable_at_once_and_undone_as_a_whole(editor: Context) -> None:
+    (first,) = await say(editor, CONSOLE, "/org ajouter Le Phare du Fjord")
     assert "**Description** ?" in first.text
     for answer in ("Écoute et accompagnement des proches aidants.", "418 545-0000", "fin"):
-        (summary,) = await say(bot, CONSOLE, answer)
+        (summary,) = await say(editor, CONSOLE, answer)
     assert "À enregistrer" in summary.text and "418 545-0000" in summary.text
-    (created,) = await press(bot, CONSOLE, "edc:ok")
+    (created,) = await press(editor, CONSOLE, "edc:ok")
     assert "C'est ajouté : **Le Phare du Fjord**" in created.text
-    (duplicate,) = await say(bot, CONSOLE, "/org ajouter Le Phare du Fjord")
+    (duplicate,) = await say(editor, CONSOLE, "/org ajouter Le Phare du Fjord")
     assert "déjà dans l'annuaire" in duplicate.text
-    await say(bot, CONSOLE, "/service ajouter Phare du Fjord ; Ligne d'écoute des proches aidants")
+    await say(editor, CONSOLE, "/service ajouter Phare du Fjord ; Ligne d'écoute des proches aidants")
     for answer in ("Une intervenante écoute les proches aidants épuisés.", "passer", "lun-ven 9h-21h", "fin"):
-        (summary,) = await say(bot, CONSOLE, answer)
-    (created,) = await say(bot, CONSOLE, "oui")
+        (summary,) = await say(editor, CONSOLE, answer)
+    (created,) = await say(editor, CONSOLE, "oui")
     assert "Il apparaît dès maintenant" in created.text
-    (found,) = await say(bot, CONSOLE, "/qui ecoute proches aidants epuises")
+    (found,) = await say(editor, CONSOLE, "/qui ecoute proches aidants epuises")
     assert found.cards and found.cards[0].title == "Ligne d'écoute des proches aidants"
-    (undone,) = await press(bot, CONSOLE, created.buttons[0].data)
+    (undone,) = await press(editor, CONSOLE, created.buttons[0].data)
     assert "retiré de l'annuaire" in undone.text
-    (found,) = await say(bot, CONSOLE, "/qui ecoute proches aidants epuises")
+    (found,) = await say(editor, CONSOLE, "/qui ecoute proches aidants epuises")
     assert all(card.title != "Ligne d'écoute des proches aidants" for card in found.cards)
 
 
-async def test_closing_and_reopening_a_service(bot: Context) -> None:
-    (closed,) = await say(bot, ADMIN_TELEGRAM, "/service fermer Halte-répit Aide-Parents ; Rénovations jusqu'au 5 janvier")
+async def test_closing_and_reopening_a_service(editor: Context) -> None:
+    (closed,) = await say(editor, ADMIN_TELEGRAM, "/service fermer Halte-répit Aide-Parents ; Rénovations jusqu'au 5 janvier")
     assert "fermé temporairement" in closed.text
-    (answer,) = await say(bot, CONSOLE, HALTE_QUESTION)
+    (answer,) = await say(editor, CONSOLE, HALTE_QUESTION)
     card = next(card for card in answer.cards if card.title == "Halte-répit")
     assert "Temporairement fermé" in card.lines and "Rénovations jusqu'au 5 janvier" in card.lines
-    (again,) = await say(bot, ADMIN_TELEGRAM, "/service fermer Halte-répit Aide-Parents")
+    (again,) = await say(editor, ADMIN_TELEGRAM, "/service fermer Halte-répit Aide-Parents")
     assert "déjà fermé" in again.text
-    (reopened,) = await say(bot, ADMIN_TELEGRAM, "/service rouvrir Halte-répit Aide-Parents")
+    (reopened,) = await say(editor, ADMIN_TELEGRAM, "/service rouvrir Halte-répit Aide-Parents")
     assert "rouvert" in reopened.text and "Rénovations jusqu'au 5 janvier → (vide)" in reopened.text
-    async with bot.sessions() as session:
+    async with editor.sessions() as session:
         service = await session.get(Service, HALTE)
     assert service is not None and (service.status, service.alert) == ("active", None)
 
 
-async def test_several_close_names_are_offered_and_the_typed_value_kept_for_the_choice(bot: Context) -> None:
-    (choice,) = await say(bot, ADMIN_TELEGRAM, "/service modifier Halte-garderie ; telephone ; 418 555-0111")
+async def test_several_close_names_are_offered_and_the_typed_value_kept_for_the_choice(editor: Context) -> None:
+    (choice,) = await say(editor, ADMIN_TELEGRAM, "/service modifier Halte-garderie ; telephone ; 418 555-0111")
     assert "Lequel ?" in choice.text and len(choice.buttons) == 2
-    (saved,) = await press(bot, ADMIN_TELEGRAM, choice.buttons[0].data)
+    (saved,) = await press(editor, ADMIN_TELEGRAM, choice.buttons[0].data)
     assert "418 555-0111" in saved.text and "C'est enregistré" in saved.text
 
 
-async def test_forms_where_the_platform_has_them(bot: Context) -> None:
+async def test_forms_where_the_platform_has_them(editor: Context) -> None:
     admin = Person(ChatRef("slack", "C0RESEAU"), "U0ADMIN", "Nadia", private=False)
-    await grant(bot.sessions, "slack", "U0ADMIN", ADMIN, granted_by="test", now=START)
-    (opened,) = await say(bot, admin, "/service modifier Halte-répit Aide-Parents Plus", can_open_forms=True)
+    await grant(editor.sessions, "slack", "U0ADMIN", ADMIN, granted_by="test", now=START)
+    (opened,) = await say(editor, admin, "/service modifier Halte-répit Aide-Parents Plus", can_open_forms=True)
     assert opened.form is not None and opened.form.data == f"frm:ms{HALTE.hex}"
     values = {field.name: field.value for field in opened.form.fields}
     assert values["nom"] == "Halte-répit" and values["ages"]
-    before = await log_rows(bot)
-    refused = await press(bot, admin, opened.form.data, form_values=tuple(
+    before = await log_rows(editor)
+    refused = await press(editor, admin, opened.form.data, form_values=tuple(
         {**values, "telephone": "555", "courriel": "pas un courriel"}.items()))
     assert {name for name, _ in refused[0].form_errors} == {"telephone", "courriel"}
-    assert await log_rows(bot) == before
-    (saved,) = await press(bot, admin, opened.form.data, form_values=tuple({**values, "telephone": "418 555-0177"}.items()))
+    assert await log_rows(editor) == before
+    (saved,) = await press(editor, admin, opened.form.data, form_values=tuple({**values, "telephone": "418 555-0177"}.items()))
     assert "**Téléphone**" in saved.text and saved.text.count("\n- ") == 1  # only the changed field
-    assert await phones_shown(bot) == "418 555-0177"
-    (new,) = await say(bot, admin, "/org ajouter", can_open_forms=True)
+    assert await phones_shown(editor) == "418 555-0177"
+    (new,) = await say(editor, admin, "/org ajouter", can_open_forms=True)
     assert new.form is not None
-    (missing,) = await press(bot, admin, new.form.data, form_values=(("nom", ""),))
+    (missing,) = await press(editor, admin, new.form.data, form_values=(("nom", ""),))
     assert dict(missing.form_errors) == {"nom": "Ce champ est obligatoire."}
-    (created,) = await press(bot, admin, new.form.data, form_values=(("nom", "Centre Le Havre"), ("courriel", "info@havre.org")))
+    (created,) = await press(editor, admin, new.form.data, form_values=(("nom", "Centre Le Havre"), ("courriel", "info@havre.org")))
     assert "C'est ajouté : **Centre Le Havre**" in created.text
 
 
-async def test_an_admin_of_another_network_is_a_member_here(bot: Context) -> None:
-    await create_network(bot.sessions, "rls-sud", "RLS du Sud", START)
-    await grant(bot.sessions, "telegram", "777", ADMIN, granted_by="test", now=START, network="rls-sud")
+async def test_an_admin_of_another_network_is_a_member_here(editor: Context) -> None:
+    await create_network(editor.sessions, "rls-sud", "RLS du Sud", START)
+    await grant(editor.sessions, "telegram", "777", ADMIN, granted_by="test", now=START, network="rls-sud")
     group = Person(ChatRef("telegram", "-100555"), "777", "Sophie", private=False)
-    (reply,) = await say(bot, group, "/service modifier Halte-répit Aide-Parents ; telephone ; 418 555-0199")
+    (reply,) = await say(editor, group, "/service modifier Halte-répit Aide-Parents ; telephone ; 418 555-0199")
     assert "Seuls les **administrateurs**" in reply.text
-    incoming = await with_choices(Incoming(group.chat, "777", private=False), bot)
+    incoming = await with_choices(Incoming(group.chat, "777", private=False), editor)
     assert incoming.network == "reseau"
 
 
@@ -194,15 +195,22 @@ async def test_an_admin_of_another_network_is_a_member_here(bot: Context) -> Non
 @given(field=st.sampled_from(["telephone", "heures", "ages", "territoire", "categories", "courriel", "site",
                               "reference", "nom", "statut", "description", "xyz", ""]),
        value=st.text(alphabet=string.printable + "éàçÉ«»’–", max_size=60))
-async def test_any_typed_value_is_saved_whole_or_refused_whole(bot: Context, field: str, value: str) -> None:
-    async with bot.sessions() as session:
-        rows = int(await session.scalar(select(func.count()).select_from(Metadata)) or 0)
+async def test_any_typed_value_is_saved_whole_or_refused_whole(editor: Context, field: str, value: str) -> None:
+    async with editor.sessions() as session:
         organizations = int(await session.scalar(select(func.count()).select_from(Organization)) or 0)
     for line in (f"/service modifier Halte-répit Aide-Parents ; {field} ; {value}", f"/org ajouter {value}",
-                 f"/service {value}", f"/annuler_modif {value}"):
-        replies = await say(bot, ADMIN_TELEGRAM, line)
+                 f"/service {value}", f"/annuler_modif {value}", f"/synonyme ajouter {value}", f"/kit {value}"):
+        async with editor.sessions() as session:
+            before = await history(session, [HALTE], limit=50)
+        replies = await say(editor, ADMIN_TELEGRAM, line)
         assert replies and all(reply.text or reply.form for reply in replies)
-    async with bot.sessions() as session:
-        after = int(await session.scalar(select(func.count()).select_from(Metadata)) or 0)
+        async with editor.sessions() as session:
+            after = await history(session, [HALTE], limit=50)
+            assert len(after) - len(before) <= 1  # one change at most, as a whole
+            if len(after) > len(before):  # and the record holds every value the change logged
+                service = await session.get(Service, HALTE)
+                for change in after[0].fields:
+                    editable = field_named(SERVICE, change.field)
+                    assert editable is not None and await editable.read_text(session, service) == change.new
+    async with editor.sessions() as session:
         assert int(await session.scalar(select(func.count()).select_from(Organization)) or 0) == organizations
-    assert after >= rows

@@ -13,9 +13,8 @@ from directory.models import Service
 from handlers.context import Context
 from handlers.freshness import is_stale, month_text, verified_on
 from handlers.texts import texts_for
-from tests.handlers.audit_chat import CONSOLE, HALTE, HALTE_QUESTION, NOW, bot, card_lines, send
+from tests.handlers.audit_chat import CONSOLE, HALTE, HALTE_QUESTION, NOW, card_lines, send
 
-__all__ = ["bot"]
 ZONE = ZoneInfo("America/Toronto")
 FLAG = "À vérifier — dernière vérification : mars 2025"
 

@@ -22,12 +22,10 @@ from tests.handlers.audit_chat import (
     MEMBER_SLACK,
     MEMBER_TELEGRAM,
     NOW,
-    bot,
     press,
     send,
 )
 
-__all__ = ["bot"]
 AIDE_PARENTS = sample_id("organization", "aide-parents-plus")
 PHONE = FieldChange("telephone", "418 555-0101", "418 555-0199")
 

@@ -7,7 +7,7 @@ from bot.settings import Settings
 from bot.wiring import build
 from handlers.context import Context
 from tests.handlers.audit_chat import CONSOLE, MEMBER_TELEGRAM
-from tests.handlers.editing_chat import bot, say  # noqa: F401 - bot is the fixture
+from tests.handlers.editing_chat import say
 
 QUESTION = "/qui grelot"  # a word no service uses
 
@@ -17,14 +17,14 @@ async def titles(context: Context, line: str) -> list[str]:
     return [card.title for card in reply.cards]
 
 
-async def test_an_added_synonym_finds_services_at_once_and_after_a_restart(bot: Context, tmp_path) -> None:
-    assert await titles(bot, QUESTION) == []
-    (added,) = await say(bot, CONSOLE, "/synonyme ajouter grelot = halte-répit")
+async def test_an_added_synonym_finds_services_at_once_and_after_a_restart(editor: Context, tmp_path) -> None:
+    assert await titles(editor, QUESTION) == []
+    (added,) = await say(editor, CONSOLE, "/synonyme ajouter grelot = halte-répit")
     assert "C'est ajouté" in added.text and "« halte-répit »" in added.text
-    assert "Halte-répit" in await titles(bot, QUESTION)
-    (listing,) = await say(bot, CONSOLE, "/synonyme")
+    assert "Halte-répit" in await titles(editor, QUESTION)
+    (listing,) = await say(editor, CONSOLE, "/synonyme")
     assert "1. grelot = halte-répit" in listing.text
-    (history,) = await say(bot, CONSOLE, "/synonyme acronyme APP = Aide-Parents Plus")
+    (history,) = await say(editor, CONSOLE, "/synonyme acronyme APP = Aide-Parents Plus")
     assert "C'est ajouté" in history.text
 
     restarted = await build(Settings(database_url=f"sqlite:///{tmp_path}/passerelle.db", language="fr",
@@ -34,12 +34,12 @@ async def test_an_added_synonym_finds_services_at_once_and_after_a_restart(bot: 
     finally:
         await restarted.close()
 
-    (removed,) = await say(bot, CONSOLE, "/synonyme retirer 1")
+    (removed,) = await say(editor, CONSOLE, "/synonyme retirer 1")
     assert "C'est retiré : grelot = halte-répit" in removed.text
-    assert await titles(bot, QUESTION) == []
+    assert await titles(editor, QUESTION) == []
 
 
-async def test_bad_input_is_explained_and_members_are_refused(bot: Context) -> None:
+async def test_bad_input_is_explained_and_members_are_refused(editor: Context) -> None:
     for line, expected in (
         ("/synonyme ajouter grelot", "au moins deux termes"),
         ("/synonyme ajouter le = la", "aucun mot qui compte"),
@@ -47,9 +47,9 @@ async def test_bad_input_is_explained_and_members_are_refused(bot: Context) -> N
         ("/synonyme retirer 4", "rien à retirer"),
         ("/synonyme cuire", "Pour ajouter"),
     ):
-        (reply,) = await say(bot, CONSOLE, line)
+        (reply,) = await say(editor, CONSOLE, line)
         assert expected in reply.text, line
-    (refused,) = await say(bot, MEMBER_TELEGRAM, "/synonyme ajouter grelot = halte-répit")
+    (refused,) = await say(editor, MEMBER_TELEGRAM, "/synonyme ajouter grelot = halte-répit")
     assert "Seuls les **administrateurs**" in refused.text
-    (listing,) = await say(bot, MEMBER_TELEGRAM, "/synonyme")
+    (listing,) = await say(editor, MEMBER_TELEGRAM, "/synonyme")
     assert "Aucun synonyme ajouté" in listing.text

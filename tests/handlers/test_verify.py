@@ -19,13 +19,11 @@ from tests.handlers.audit_chat import (
     MEMBER_SLACK,
     MEMBER_TELEGRAM,
     NOW,
-    bot,
     card_lines,
     press,
     send,
 )
 
-__all__ = ["bot"]
 BUTTON = f"svv:{HALTE.hex}"
 REFUSED = "Seuls les **administrateurs** du réseau peuvent faire ceci."
 
