@@ -4,6 +4,7 @@ showing one event with its buttons, ``/start ics_<id>`` sending its calendar fil
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from zoneinfo import ZoneInfo
@@ -11,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import help as help_
-from handlers import table_invites, welcome
+from handlers import profile, profile_views, table_invites, welcome
 from handlers.context import Context
 from handlers.event_form import to_french_moment
 from handlers.markup import escape
@@ -134,10 +135,13 @@ def parse_event_hex(text: str) -> uuid.UUID | None:
 
 async def start(incoming: Incoming, context: Context) -> list[Reply]:
     """``/start``: with ``evt_<id>`` (from a group's link), that event and its buttons; with ``ics_<id>``,
-    its calendar file; with ``kit`` or nothing in a private chat, the welcome kit; otherwise the help."""
+    its calendar file; with ``kit`` or nothing in a private chat, the welcome kit; with ``profil``, one's
+    profile; otherwise the help."""
     payload = incoming.args.strip()
     if payload.startswith(table_invites.START_PREFIX):
         return await table_invites.start(incoming, context)
+    if payload == profile_views.START_PAYLOAD and incoming.private:
+        return await profile.command(dataclasses.replace(incoming, command="profil", args=""), context)
     if welcome.is_kit_payload(payload) or (not payload and incoming.private):
         return await welcome.start(incoming, context)
     prefix = next((p for p in (START_PREFIX, ICS_START_PREFIX) if payload.startswith(p)), None)

@@ -172,3 +172,8 @@ async def test_any_input_gets_an_answer_and_writes_at_most_the_item_named(contex
     assert reply.text
     after = await rows(context)
     assert len(set(after.items()) ^ set(before.items())) <= 2  # one item recorded, changed or erased at most
+
+
+async def test_the_private_link_opens_one_s_profile(context: Context) -> None:
+    (reply,) = await dispatch(said("/start profil"), context)
+    assert "/profil" in reply.text and "Passerelle** trouve qui appeler" not in reply.text
