@@ -58,6 +58,16 @@ async def roles_of(
         return set(await session.scalars(query))
 
 
+async def people_networks(sessions: async_sessionmaker[AsyncSession]) -> dict[tuple[str, str], frozenset[str]]:
+    """For every person holding a role, keyed by (platform, user id), the networks where they do."""
+    found: dict[tuple[str, str], set[str]] = {}
+    async with sessions() as session:
+        rows = await session.execute(select(PersonRole.platform, PersonRole.user_id, PersonRole.network_id))
+        for platform, user_id, network in rows:
+            found.setdefault((platform, user_id), set()).add(network)
+    return {person: frozenset(networks) for person, networks in found.items()}
+
+
 async def networks_of(sessions: async_sessionmaker[AsyncSession], platform: str, user_id: str) -> set[str]:
     """The networks where the person holds a role."""
     query = select(PersonRole.network_id).where(PersonRole.platform == platform, PersonRole.user_id == user_id)

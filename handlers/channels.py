@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 
 from directory.channels import choose
-from directory.roles import networks_of
 from handlers.context import Context
 from handlers.markup import escape
 from handlers.messages import Incoming, Reply
@@ -32,9 +31,10 @@ async def with_choices(incoming: Incoming, context: Context) -> Incoming:
     elif incoming.private and incoming.chat.platform != "console" and (
         incoming.command is not None or incoming.button_data is not None
     ):
-        held = await networks_of(context.sessions, incoming.chat.platform, incoming.user_id)
+        person = (incoming.chat.platform, incoming.user_id)
+        held = await context.role_networks.get(context.sessions, person, context.clock()) or frozenset()
         if len(held) == 1:
-            changes["network"] = held.pop()
+            changes["network"] = next(iter(held))
     return dataclasses.replace(incoming, **changes) if changes else incoming
 
 

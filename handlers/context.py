@@ -9,12 +9,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from directory.roles import people_networks
 from directory.search import Search
 from handlers.choices import ChoiceCache
 from handlers.follower import Follower
 from handlers.names import NameCache
 from handlers.questions import QuestionStore
 from handlers.records import RecordCache
+from handlers.snapshot import Snapshot
 
 
 def system_clock() -> dt.datetime:
@@ -55,3 +57,7 @@ class Context:
     service_names: NameCache = field(default_factory=NameCache)
     # where this process is in the directory's change log (``handlers.directory_sync``)
     follower: Follower = field(default_factory=Follower)
+    # the networks where each person holds a role, kept in memory (``handlers.channels.with_choices``)
+    role_networks: Snapshot[tuple[str, str], frozenset[str]] = field(
+        default_factory=lambda: Snapshot(people_networks)
+    )

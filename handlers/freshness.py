@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 from dateutil.relativedelta import relativedelta
 
-from directory.audit import last_edits
 from directory.models import Service
 from directory.records import ServiceRecord
 from handlers.context import Context
@@ -50,19 +49,14 @@ def stale_line(verified: dt.date, t: Texts) -> str:
     return t("À vérifier — dernière vérification : {month}", month=month_text(verified, t))
 
 
-async def stale_services(context: Context, records: Iterable[ServiceRecord]) -> dict[uuid.UUID, dt.date]:
-    """The services of ``records`` due for a check, with the day they were last verified. The log is
-    read only for services without an ``assured_date``."""
-    records = list(records)
-    unassured = [r.service.id for r in records if r.service.assured_date is None]
-    edits: dict[uuid.UUID, dt.datetime] = {}
-    if unassured:
-        async with context.sessions() as session:
-            edits = await last_edits(session, unassured)
+def stale_services(context: Context, records: Iterable[ServiceRecord]) -> dict[uuid.UUID, dt.date]:
+    """The services of ``records`` due for a check, with the day they were last verified. Answers do
+    not read the log: an edit made from the chat also sets the service's ``last_modified``, so the
+    records already say when each was last edited."""
     today = context.clock().astimezone(context.timezone).date()
     stale = {}
     for record in records:
-        verified = verified_on(record.service, edits.get(record.service.id), context.timezone)
+        verified = verified_on(record.service, None, context.timezone)
         if verified is not None and is_stale(verified, today, context.freshness_months):
             stale[record.service.id] = verified
     return stale

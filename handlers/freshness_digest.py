@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from directory.audit import last_edits
 from directory.models import Organization, Service
-from directory.roles import ADMIN, holders
+from directory.roles import ADMIN, RoleHolder, holders
 from handlers.context import Context
 from handlers.freshness import is_stale, month_text, verified_on
 from handlers.markup import escape
@@ -30,7 +30,7 @@ from handlers.payloads import to_payload
 from handlers.reachability import reachable_among
 from handlers.texts import Texts, texts_for
 from handlers.verify import edit_button, verify_button
-from scheduler.outbox import enqueue
+from scheduler.outbox import OutboxMessage, enqueue
 from scheduler.working_days import first_working_day, morning_of
 
 log = logging.getLogger(__name__)
@@ -113,15 +113,19 @@ def to_digest(t: Texts, services: list[ToCheck], months: int) -> Reply:
 
 async def _write_digests(context: Context, month: str, now: dt.datetime) -> int:
     today = now.astimezone(context.timezone).date()
-    admins = await holders(context.sessions, ADMIN)
+    admins = {_key(admin, month): admin for admin in await holders(context.sessions, ADMIN)}
     written = 0
     async with context.sessions.begin() as session:
+        sent = set(await session.scalars(select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(admins))))
+        waiting = [admin for key, admin in admins.items() if key not in sent]
+        if not waiting:  # no admin, or this month's digests written by another process or before a restart
+            return 0
+        people = list(dict.fromkeys((admin.platform, admin.user_id) for admin in waiting))
+        reachable = set(await reachable_among(session, people, known=context.private_chats))
         services = await services_to_check(session, today, context.freshness_months, context.timezone)
         if not services:
             return 0
-        people = list(dict.fromkeys((admin.platform, admin.user_id) for admin in admins))
-        reachable = set(await reachable_among(session, people, known=context.private_chats))
-        for admin in admins:
+        for admin in waiting:
             person = (admin.platform, admin.user_id)
             if person not in reachable:
                 log.info("freshness digest skipped for %s:%s: never wrote to the bot", *person)
@@ -129,8 +133,10 @@ async def _write_digests(context: Context, month: str, now: dt.datetime) -> int:
             chosen = await context.choices.choices(context.sessions, *person, now)
             t = texts_for(chosen.language or context.language)
             reply = to_digest(t, services, context.freshness_months)
-            written += await enqueue(
-                session, *person, None, to_payload(reply), now,
-                dedupe_key=f"fraicheur:{admin.network_id}:{month}:{admin.platform}:{admin.user_id}",
-            )
+            written += await enqueue(session, *person, None, to_payload(reply), now, dedupe_key=_key(admin, month))
     return written
+
+
+def _key(admin: RoleHolder, month: str) -> str:
+    """The outbox key of ``admin``'s digest of ``month``: written once, whichever process writes it."""
+    return f"fraicheur:{admin.network_id}:{month}:{admin.platform}:{admin.user_id}"

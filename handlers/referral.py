@@ -70,7 +70,7 @@ async def answer(
     records = await context.records.records(
         context.sessions, [(r.doc.service_id, slots.get(r.doc.service_id, -1)) for r in response.results]
     )
-    stale = await stale_services(context, records.values())
+    stale = stale_services(context, records.values())
     cards = tuple(
         to_service_card(records[r.doc.service_id], _why(r, response, context, t), t,
                         stale_since=stale.get(r.doc.service_id))

@@ -207,10 +207,12 @@ async def _change(incoming: Incoming, context: Context, t: Texts, action: str, r
     if action == GIVE:
         if await grant(context.sessions, platform, user_id, role, granted_by=to_person_ref(incoming),
                        now=context.clock(), network=network):
+            await _note_networks(context, platform, user_id)
             return Reply(t("C'est fait : **{person}** est maintenant **{role}** dans **{network}**.", **values))
         return Reply(t("**{person}** est déjà **{role}** dans **{network}**.", **values))
     outcome = await revoke_keeping_an_admin(context.sessions, platform, user_id, role, network)
     if outcome == DONE:
+        await _note_networks(context, platform, user_id)
         return Reply(t("C'est fait : **{person}** n'est plus **{role}** dans **{network}**.", **values))
     if outcome == ABSENT:
         return Reply(t("**{person}** n'est pas **{role}** dans **{network}** : rien à retirer.", **values))
@@ -220,6 +222,12 @@ async def _change(incoming: Incoming, context: Context, t: Texts, action: str, r
                        "retirez le vôtre.", **values))
     return Reply(t("**{person}** est le dernier administrateur de **{network}** : donnez d'abord le rôle à "
                    "quelqu'un d'autre.", **values))
+
+
+async def _note_networks(context: Context, platform: str, user_id: str) -> None:
+    """Tell the copy of who holds roles where about a change made here, so that it counts at once."""
+    held = await networks_of(context.sessions, platform, user_id)
+    context.role_networks.keep((platform, user_id), frozenset(held) or None)
 
 
 def _designated(incoming: Incoming, text: str, t: Texts) -> tuple[str, str] | Reply:

@@ -22,12 +22,15 @@ from handlers import (
     event_flow,
     followup_buttons,
     forget_me,
+    history,
     kit_commands,
     my_data,
+    network_browse,
     organizations,
     profile,
     profile_views,
     referral,
+    roles,
     rsvp_buttons,
     suivi,
     suivi_views,
@@ -37,11 +40,10 @@ from handlers import (
     tables,
     team_channels,
     undo,
+    verify,
     welcome,
 )
 from handlers import help as help_
-from handlers import history, verify
-from handlers import network_browse, roles
 from handlers.context import Context
 from handlers.markup import escape
 from handlers.messages import Incoming, Reply

@@ -9,7 +9,6 @@ from directory.concertation import ConcertationTable, TableMember
 from handlers.context import Context
 from handlers.markup import escape
 from handlers.messages import Incoming, Reply
-from handlers.permissions import is_admin
 from handlers.table_access import may_manage
 from handlers.texts import Texts
 

@@ -8,8 +8,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
 
-from directory.audit import IMPORT, UPDATE, FieldChange, record
+from directory.audit import IMPORT, record
+from directory.editable import PHONES
+from directory.editing import change_fields
 from directory.models import Service
+from directory.phones import parse_phones
 from handlers.context import Context
 from handlers.freshness import is_stale, month_text, verified_on
 from handlers.texts import texts_for
@@ -69,10 +72,11 @@ async def test_never_verified_is_not_flagged_and_an_edit_counts_as_a_check(bot: 
                      by="import:bottin", now=NOW - dt.timedelta(days=800))
     assert not any(line.startswith("À vérifier") for line in card_lines(await send(bot, CONSOLE, HALTE_QUESTION),
                                                                        "Halte-répit"))
-    async with bot.sessions.begin() as session:
-        await record(session, resource_type="service", resource_id=HALTE, action=UPDATE, by="console",
-                     changes=[FieldChange("telephone", "418 555-0101", "418 555-0199")],
-                     now=dt.datetime(2025, 3, 2, 15, 0, tzinfo=dt.UTC))
+    async with bot.sessions.begin() as session:  # an edit from the chat, in March 2025
+        service = await session.get(Service, HALTE)
+        assert service is not None
+        await change_fields(session, service, {PHONES: parse_phones("418 555-0199")}, by="console",
+                            now=dt.datetime(2025, 3, 2, 15, 0, tzinfo=dt.UTC))
     await bot.search.refresh(bot.sessions, [HALTE])
     assert FLAG in card_lines(await send(bot, CONSOLE, HALTE_QUESTION), "Halte-répit")
     await _assure(bot, NOW.date())  # the assured date wins over the log

@@ -14,11 +14,12 @@ from hypothesis import strategies as st
 from directory.channels import choose
 from directory.networks import DEFAULT_NETWORK, create_network
 from directory.people import NAME, PersonDetail
-from directory.roles import ADMIN, COORDINATOR, grant, holders, roles_of
+from directory.roles import ADMIN, COORDINATOR, grant, holders, people_networks, roles_of
 from handlers.context import Context
 from handlers.messages import ChatRef, Incoming
 from handlers.roles import to_person, to_role
 from handlers.router import dispatch, split_command
+from handlers.snapshot import Snapshot
 
 NOW = dt.datetime(2026, 11, 23, 14, 0, tzinfo=dt.UTC)
 _numbers = itertools.count(1)
@@ -38,6 +39,12 @@ async def network_with_group(context: Context, platform: str = "telegram") -> tu
     await create_network(context.sessions, network, f"Réseau {number}", NOW)
     context.choices.keep(platform, chat, await choose(context.sessions, platform, chat, NOW, network_id=network))
     return network, chat
+
+
+def read_roles_again(context: Context) -> None:
+    """Roles granted here by ``grant`` are another process's change, which the bot's copy of who holds
+    roles where sees once it is read again (``handlers.snapshot``): read it again now."""
+    context.role_networks = Snapshot(people_networks)
 
 
 async def text_of(incoming: Incoming, context: Context) -> str:
@@ -139,6 +146,7 @@ async def test_roles_belong_to_the_network_of_the_chat(context: Context) -> None
     network_a, _chat_a = await network_with_group(context)
     network_b, chat_b = await network_with_group(context)
     await grant(context.sessions, "telegram", "7401", ADMIN, granted_by="test", now=NOW, network=network_a)
+    read_roles_again(context)
     refused = await text_of(said("/role donner admin telegram:7402", user="7401", chat=chat_b), context)
     assert "Seuls les **administrateurs**" in refused
     assert await roles_of(context.sessions, "telegram", "7402") == set()
@@ -147,6 +155,7 @@ async def test_roles_belong_to_the_network_of_the_chat(context: Context) -> None
     assert "maintenant **coordonnateur**" in await text_of(privately, context)
     assert await roles_of(context.sessions, "telegram", "7402", network_a) == {COORDINATOR}
     await grant(context.sessions, "telegram", "7401", ADMIN, granted_by="test", now=NOW, network=network_b)
+    read_roles_again(context)
     several = await text_of(said("/role donner admin telegram:7403", user="7401", chat="7401", private=True), context)
     assert "Vous avez des rôles dans plusieurs réseaux" in several and network_a in several and network_b in several
     in_b = await text_of(said("/role donner admin telegram:7403", user="7401", chat=chat_b), context)
