@@ -219,6 +219,8 @@ class SlackAdapter:
                     delivered = delivered or incoming.chat.chat_id not in self.sender.unreachable
                 if not delivered and respond is not None:
                     await self._answer_privately(respond, reply)
+                elif not delivered and incoming.form_values is not None:  # a form has no response URL
+                    await self.outbox.send(ChatRef("slack", incoming.user_id), reply)
         except Exception:  # one failed answer never stops the bot
             log.exception("answer to %s in Slack chat %s failed", incoming.user_id, incoming.chat.chat_id)
 

@@ -140,6 +140,13 @@ async def test_slack_an_admin_changes_a_phone_in_a_modal(slack: SlackChat, runni
     answer = await slack.slash(NADIA, "/qui", SERVICE, channel=CHANNEL)
     assert "418 555-0166" in str(answer.args["blocks"])
 
+    slack.fake.refused[CHANNEL] = "not_in_channel"  # the bot was removed from the channel meanwhile
+    posted = len(slack.fake.delivered())
+    await slack.fake.wait_ack(await slack.fake.send_envelope(
+        "interactive", submission(view, {"telephone": "418 555-0177"}, user=NADIA.user_id)))
+    [told] = (await slack.fake.wait_delivered(posted + 1))[posted:]
+    assert told.args["channel"] == NADIA.user_id and "418 555-0177" in told.args["text"]  # privately instead
+
 
 async def test_slack_a_member_is_refused_and_no_modal_opens(slack: SlackChat, running: Running) -> None:
     opened, before = len(slack.fake.views), await log_rows(running)
