@@ -309,7 +309,10 @@ def to_people(message: Message) -> tuple[str, ...]:
     that is a bot; once each, in order."""
     found = [str(e.user.id) for e in message.parse_entities([MessageEntity.TEXT_MENTION]) if e.user]
     replied = message.reply_to_message
-    author = replied.from_user if replied is not None else None
+    # in a forum topic, every message "replies" to the topic's creation: that designates nobody
+    opening = replied is not None and (replied.forum_topic_created is not None
+                                       or replied.message_id == message.message_thread_id)
+    author = replied.from_user if replied is not None and not opening else None
     if author is not None and not author.is_bot:
         found.append(str(author.id))
     return tuple(dict.fromkeys(found))

@@ -12,7 +12,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 from directory.db import Base, UtcDateTime
 
 NAME, ORGANIZATION, JOB_TITLE, EMAIL, PHONE = "nom", "organisme", "fonction", "courriel", "telephone"
+ALIAS_PREFIX = "personne-"  # what stands for a forgotten person where the network's history keeps them
 ITEMS = (NAME, ORGANIZATION, JOB_TITLE, EMAIL, PHONE)
+
+
+def is_alias(user_id: str) -> bool:
+    """Whether ``user_id`` stands for a forgotten person (nobody can be written to there)."""
+    return user_id.startswith(ALIAS_PREFIX)
 
 
 class PersonDetail(Base):

@@ -9,13 +9,12 @@ first term to the others only, ``crise`` is symmetric and marks the need as urge
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-
-import datetime as dt
-import uuid
 
 from sqlalchemy import String, Text, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker

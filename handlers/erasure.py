@@ -17,14 +17,14 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from directory.audit import pseudonymize
 from directory.concertation import ConcertationTable, TableMember
 from directory.network_texts import NetworkText
-from directory.people import PersonDetail
+from directory.people import ALIAS_PREFIX, PersonDetail
 from directory.private_chats import PrivateChat
 from directory.roles import ADMIN, PersonRole
 from directory.synonyms import SynonymRow
@@ -44,7 +44,7 @@ from scheduler.followups import Decision, Followup, FollowupLog
 from scheduler.outbox import OutboxMessage, enqueue
 from scheduler.rsvps import promote
 
-ALIAS_PREFIX = "personne-"
+MIN_NAME = 4  # characters of a name replaced in free text ("Al" would rewrite "Albert")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +107,11 @@ async def erase(
         conversations=await _delete(session, Conversation, platform, user_id),
         rsvps=rsvps,
         messages=await _count(session, delete(OutboxMessage).where(
-            OutboxMessage.platform == platform, OutboxMessage.chat_id == user_id)),
+            OutboxMessage.platform == platform,
+            or_(OutboxMessage.chat_id == user_id,  # to their private chat, and the group welcomes naming them
+                OutboxMessage.dedupe_key.like(f"accueil:%:{platform}:{user_id}", escape="\\"),
+                OutboxMessage.dedupe_key.like(f"accueil:%:{platform}:{user_id}:%", escape="\\")),
+        )),
         seats=len(seats),
         coordinated=coordinated,
         pseudonymized=pseudonymized,
@@ -166,12 +170,12 @@ async def _vacate_seats(session: AsyncSession, platform: str, user_id: str) -> t
 
 async def _rename_in_logs(session: AsyncSession, seats: list[Any], names: set[str], alias: str) -> int:
     """The follow-up logs of the seats name a former representative ("ancien représentant : Marie"):
-    the person's names there become the alias."""
+    the person's names there become the alias (names too short to be told from other words are left)."""
     if not seats or not names:
         return 0
     followups = select(Followup.id).where(Followup.member_id.in_(seats))
     renamed = 0
-    for name in sorted(names, key=len, reverse=True):
+    for name in sorted((n for n in names if len(n) >= MIN_NAME), key=len, reverse=True):
         renamed += await _count(session, update(FollowupLog).where(
             FollowupLog.followup_id.in_(followups), FollowupLog.detail.contains(name, autoescape=True)
         ).values(detail=func.replace(FollowupLog.detail, name, alias)))

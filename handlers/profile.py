@@ -81,6 +81,9 @@ async def command(incoming: Incoming, context: Context) -> list[Reply]:
     if incoming.people:
         return [await shown_profile(context, incoming.chat.platform, incoming.people[0], t)]
     if (ref := PERSON_REF.fullmatch(incoming.args.strip())) is not None:
+        if incoming.chat.platform != "console":  # a reference reaches anyone: only the people of a chat are shown
+            return [Reply(t("Pour voir ce qu'une personne partage avec le réseau, répondez à l'un de ses messages "
+                            "par **/profil** dans un groupe du réseau, ou mentionnez-la."))]
         return [await shown_profile(context, ref["platform"], ref["user_id"], t)]
     if incoming.args.strip():
         return [Reply(t(

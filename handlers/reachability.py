@@ -14,6 +14,7 @@ from collections.abc import Collection, Iterable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from directory.people import is_alias
 from directory.private_chats import has_private_chat, private_chats_among, remember_private_chats
 from handlers.context import Context
 from handlers.messages import Incoming
@@ -63,11 +64,12 @@ async def reachable_among(
 ) -> list[tuple[str, str]]:
     """Those of ``people`` (platform, user id) the bot may write to privately, in their order: the ones
     in ``known`` (``Context.private_chats``, maybe not written yet), the others read in the caller's
-    transaction (a private message to anyone else would be refused at every try)."""
+    transaction (a private message to anyone else would be refused at every try). A forgotten person
+    (``directory.people.is_alias``) is nobody to write to."""
     people = list(people)
     found: dict[str, set[str]] = {}
     for platform in FIRST_WORD_NEEDED:
         user_ids = {user_id for where, user_id in people if where == platform and (where, user_id) not in known}
         found[platform] = await private_chats_among(session, platform, user_ids)
-    return [(platform, user_id) for platform, user_id in people
-            if platform not in FIRST_WORD_NEEDED or (platform, user_id) in known or user_id in found[platform]]
+    return [(platform, user_id) for platform, user_id in people if not is_alias(user_id) and (
+            platform not in FIRST_WORD_NEEDED or (platform, user_id) in known or user_id in found[platform])]

@@ -295,6 +295,25 @@ async def test_attachments_are_sent_as_documents(fake: FakeTelegram, running: Ru
     assert document.params["chat_id"] == "-100123" and document.params["message_thread_id"] == "9"
 
 
+def test_the_people_a_message_designates() -> None:
+    paul = user(4205, first_name="Paul")
+    replying = message_update("/role donner admin", chat_id=-100123, chat_type="supergroup",
+                              reply_to={**message_update("bonjour", chat_id=-100123, chat_type="supergroup",
+                                                         sender=paul, message_id=40)["message"]})
+    in_topic = message_update("/role donner admin", chat_id=-100123, chat_type="supergroup", thread_id=7,
+                              reply_to={**message_update("Sujet", chat_id=-100123, chat_type="supergroup",
+                                                         sender=paul, message_id=7)["message"],
+                                        "forum_topic_created": {"name": "Sujet", "icon_color": 7322096}})
+    found = []
+    for update in (replying, in_topic):
+        message = Update.de_json({**update, "update_id": 1}).message
+        assert message is not None
+        incoming = to_incoming(message, "passerelle_bot", "fr")
+        assert incoming is not None
+        found.append(incoming.people)
+    assert found == [("4205",), ()]  # a topic's opening message designates nobody
+
+
 @pytest.mark.parametrize(("text", "kind", "expected"), [
     ("/start from-site", "private", ("start", "from-site", True)),
     ("banque alimentaire", "private", (None, "banque alimentaire", True)),

@@ -12,9 +12,9 @@ from bot.settings import Settings
 from bot.wiring import build
 from directory.changelog import Metadata
 from directory.concertation import ConcertationTable, TableMember
+from directory.people import ALIAS_PREFIX
 from directory.roles import PersonRole
 from handlers.context import Context
-from handlers.erasure import ALIAS_PREFIX
 from handlers.forget_me import CONFIRM, DISCARD
 from handlers.messages import Reply
 from handlers.payloads import to_reply

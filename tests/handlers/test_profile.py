@@ -134,9 +134,11 @@ async def test_others_see_only_what_is_shared(context: Context) -> None:
     nothing = await one(context, "/profil", user_id=PAUL, private=False, people=(MARIE,))
     assert nothing.text == "Cette personne ne partage rien avec le réseau."
     await ask(context, "/profil partager nom", user_id=MARIE)
-    shown = await one(context, f"/profil telegram:{MARIE}", user_id=PAUL, private=False)
+    shown = await one(context, "/profil", user_id=PAUL, private=False, people=(MARIE,))
     assert shown.cards[0].title == "Marie Tremblay" and shown.cards[0].fields == ()
     assert "marie@exemple.org" not in repr(shown)
+    typed = await one(context, f"/profil telegram:{MARIE}", user_id=PAUL)  # a reference reaches anyone: refused
+    assert "répondez à l'un de ses messages" in typed.text and not typed.cards
     both = await one(context, "/profil", user_id=PAUL, private=False, people=(MARIE, "4403"))
     assert "une seule personne" in both.text
 
