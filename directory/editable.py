@@ -38,6 +38,7 @@ class Env:
     t: Translate
     gazetteer: Gazetteer
     session: AsyncSession
+    today: dt.date | None = None  # in the network's zone, for dates that cannot be in the future
 
 
 Parse = Callable[[str, Env], Awaitable[Any]]
@@ -81,7 +82,8 @@ def _column(name: str) -> tuple[Callable[[AsyncSession, Any], Awaitable[Any]],
         return getattr(record, name) or None
 
     async def write(_session: AsyncSession, record: Record, value: Any) -> None:
-        setattr(record, name, value)
+        required = not type(record).__table__.c[name].nullable  # cleared to "" where the column holds no NULL
+        setattr(record, name, "" if value is None and required else value)
 
     return read, write
 
@@ -111,8 +113,10 @@ async def _write_ages(_session: AsyncSession, service: Service, ages: age_values
 
 
 async def _parse_areas(text: str, env: Env) -> tuple[str, ...]:
-    """Place names that resolve back to the places meant ("municipalité de Québec", not "Québec")."""
-    return tuple(place_values.place_text(place, env.gazetteer) for place in place_values.parse_areas(text, env.gazetteer, env.t))
+    """Place names that resolve back to the places meant ("municipalité de Québec", not "Québec"), in
+    the order they are read back (``record_parts.in_order``)."""
+    places = place_values.parse_areas(text, env.gazetteer, env.t)
+    return parts.in_order(place_values.place_text(place, env.gazetteer) for place in places)
 
 
 async def _parse_address(text: str, env: Env) -> place_values.AddressValue:
@@ -120,24 +124,27 @@ async def _parse_address(text: str, env: Env) -> place_values.AddressValue:
 
 
 async def _parse_categories(text: str, env: Env) -> tuple[str, ...]:
-    """Category names, each matched (accents, case and a slip aside) to an existing taxonomy term."""
+    """Category names, separated by ";" (or by "," where no name has one), each matched (accents, case
+    and a slip aside) to an existing taxonomy term; in the order they are read back."""
     terms = [term.name for term in await parts.category_terms(env.session)]
     folded = {fold(name): name for name in terms}
     found: list[str] = []
-    for typed in (piece.strip() for piece in text.replace(";", ",").split(",")):
-        if not typed:
-            continue
-        match = folded.get(fold(typed)) or _closest(typed, terms)
-        if match is None:
-            raise FieldError(env.t(
-                "Catégorie inconnue : « {typed} ». Catégories possibles : {known}. Séparez-les par des virgules.",
-                typed=typed, known=", ".join(terms) or env.t("aucune pour l'instant"),
-            ))
-        found.append(match)
+    for piece in (piece.strip() for piece in text.split(";")):
+        whole = folded.get(fold(piece)) if piece else None
+        for typed in [piece] if whole else [p.strip() for p in piece.split(",")]:
+            if not typed:
+                continue
+            match = folded.get(fold(typed)) or _closest(typed, terms)
+            if match is None:
+                raise FieldError(env.t(
+                    "Catégorie inconnue : « {typed} ». Catégories possibles : {known}. Séparez-les par « ; ».",
+                    typed=typed, known="; ".join(terms) or env.t("aucune pour l'instant"),
+                ))
+            found.append(match)
     if not found:
         raise FieldError(env.t("Donnez au moins une catégorie, par exemple : {example}.",
-                               example=", ".join(terms[:2]) or "Aide alimentaire"))
-    return tuple(dict.fromkeys(found))
+                               example="; ".join(terms[:2]) or "Aide alimentaire"))
+    return parts.in_order(found)
 
 
 def _closest(typed: str, names: list[str]) -> str | None:
@@ -150,12 +157,20 @@ def _join(names: tuple[str, ...]) -> str:
     return ", ".join(names)
 
 
+def _join_categories(names: tuple[str, ...]) -> str:
+    return "; ".join(names)  # category names may hold commas
+
+
 async def _parse_date(text: str, env: Env) -> dt.date:
     try:
-        return dt.date.fromisoformat(text.strip())
+        day = dt.date.fromisoformat(text.strip())
     except ValueError:
         raise FieldError(env.t("« {typed} » n'est pas une date : écrivez-la AAAA-MM-JJ, par exemple 2026-11-23.",
                                typed=text.strip())) from None
+    if env.today is not None and day > env.today:
+        raise FieldError(env.t("Le {typed} n'est pas encore arrivé : une vérification se date du jour où elle "
+                               "a été faite.", typed=text.strip()))
+    return day
 
 
 NAME = _text_column("nom", "Nom", "Halte-garderie La Ribambelle", "name", values.parse_name, values.name_text,
@@ -191,7 +206,7 @@ SERVICE_FIELDS: tuple[Editable, ...] = (
              _read_ages, _write_ages, aliases=("age", "clientele")),
     Editable("territoire", "Territoire", "Jonquière, Chicoutimi", _parse_areas, _join,
              parts.read_areas, parts.write_areas, aliases=("territoires", "secteur desservi", "zone")),
-    Editable("categories", "Catégories", "Aide alimentaire, Répit", _parse_categories, _join,
+    Editable("categories", "Catégories", "Aide alimentaire; Répit", _parse_categories, _join_categories,
              parts.read_categories, parts.write_categories, aliases=("categorie", "category")),
     _text_column("reference", "Comment référer", "sans référence, sur référence ou par téléphone",
                  "referral_method", values.parse_referral_method, values.referral_method_text,

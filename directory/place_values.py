@@ -16,7 +16,7 @@ from directory.field_values import (
     is_none,
     parse_postal_code,
 )
-from directory.places import Gazetteer, Place, to_key
+from directory.places import Gazetteer, Place
 from directory.ranking import in_french
 from directory.text import fold
 
@@ -34,18 +34,6 @@ PLACE_LABELS = {"municipalite": "municipalité de", "mrc": "MRC de", "region": "
                 "territoire": "agglomération de", "arrondissement": "arrondissement de", "secteur": "secteur",
                 "province": "province de"}
 CITY_KINDS = frozenset({"municipalite", "arrondissement", "secteur"})
-_WITHIN = re.compile(r"(.+)\((.+)\)")
-
-
-def _resolve(name: str, gazetteer: Gazetteer) -> Place | None:
-    """The place ``name`` names; "Saint-Isidore (Montérégie)" picks the homonym inside the parenthesized place."""
-    if match := _WITHIN.fullmatch(name.strip()):
-        outer = gazetteer.resolve(match[2])
-        key = to_key(match[1])
-        inside = [p for p in gazetteer if outer and to_key(p.name) == key and gazetteer.covers(outer.id, p.id)]
-        if len(inside) == 1:
-            return inside[0]
-    return gazetteer.resolve(name)
 
 
 def _unknown_place(name: str, gazetteer: Gazetteer, t: Translate) -> FieldError:
@@ -67,7 +55,7 @@ def parse_areas(text: str, gazetteer: Gazetteer, t: Translate = in_french) -> tu
     names = [" ".join(part.split()) for part in re.split(r"[,;\n]", text)]
     places: dict[str, Place] = {}
     for name in filter(None, names):
-        place = _resolve(name, gazetteer)
+        place = gazetteer.resolve(name)
         if place is None:
             raise _unknown_place(name, gazetteer, t)
         places.setdefault(place.id, place)
@@ -82,7 +70,7 @@ def place_text(place: Place, gazetteer: Gazetteer) -> str:
     parent = gazetteer.get(place.parent_id) if place.parent_id else None
     candidates = [place.name, f"{PLACE_LABELS[place.kind]} {place.name}"]
     candidates += [f"{place.name} ({parent.name})"] if parent else []
-    return next((c for c in candidates if _resolve(c, gazetteer) == place), place.name)
+    return next((c for c in candidates if gazetteer.resolve(c) == place), place.name)
 
 
 def areas_text(value: tuple[Place, ...], gazetteer: Gazetteer) -> str:

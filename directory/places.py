@@ -59,6 +59,7 @@ _HINTS = {
 GENERIC = {word: kinds for kinds, names in _HINTS.items() for word in names.split()}
 _LEADING = PREPOSITIONS | CONNECTORS | GENERIC.keys()
 MIN_TYPO_LETTERS = 5  # names shorter than this must be written exactly
+_WITHIN = re.compile(r"(.+)\((.+)\)")  # "Saint-Isidore (Montérégie)": a name and the wider place it is in
 _PARTS = re.compile(r"[,;/()]|\s[-–—]\s")
 
 
@@ -178,8 +179,14 @@ class Gazetteer:
         The whole name is tried first, then generic prefixes are dropped ("MRC du
         Fjord-du-Saguenay", "Arrondissement de Jonquière", "Région de l'Estrie"),
         then one typo is allowed; last, for "Jonquière, Saguenay" or "Saguenay
-        (Jonquière)", the most specific of the pieces that resolve.
+        (Jonquière)", the most specific of the pieces that resolve. A homonym is told
+        apart by the wider place after it: "Saint-Isidore (Montérégie)".
         """
+        if (within := _WITHIN.fullmatch(name.strip())) and (outer := self.resolve(within[2])) is not None:
+            key = to_key(within[1])
+            inside = [p for p in self if to_key(p.name) == key and self.covers(outer.id, p.id)]
+            if len(inside) == 1:
+                return inside[0]
         found = self._resolve_words(to_key(name).split())
         parts = _PARTS.split(name)
         if found is not None or len(parts) < 2:

@@ -4,7 +4,10 @@ transaction."""
 
 from __future__ import annotations
 
+import secrets
+import time
 import uuid
+from collections.abc import Iterable
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,6 +22,19 @@ from directory.taxonomy import Attribute, TaxonomyTerm
 
 CATEGORY_LINK = "category"  # attribute.link_type of a service's categories (as the sample and imports write it)
 QUEBEC, CANADA = "QC", "CA"
+
+
+def in_order(names: Iterable[str]) -> tuple[str, ...]:
+    """Names once each, in the one order they are written and read back in (sorted in Python, not by
+    the database, whose collation differs between SQLite and PostgreSQL)."""
+    return tuple(sorted(dict.fromkeys(names)))
+
+
+def ordered_ids(count: int) -> list[uuid.UUID]:
+    """New ids that sort in the order they are made (time first), so that rows read back by id come
+    back in the order they were written (a service's phones, its opening hours)."""
+    start = time.time_ns()
+    return [uuid.UUID(int=((start + number) << 64) | secrets.randbits(64)) for number in range(count)]
 
 
 def _owner(record: Organization | Service) -> InstrumentedAttribute[uuid.UUID | None]:
@@ -45,14 +61,14 @@ async def write_phones(
         )
     await session.execute(statement)
     owner = {"service_id": record.id} if isinstance(record, Service) else {"organization_id": record.id}
-    for phone in phones or ():
-        session.add(Phone(id=uuid.uuid4(), number=phone.number, extension=phone.extension,
+    for phone_id, phone in zip(ordered_ids(len(phones or ())), phones or (), strict=True):
+        session.add(Phone(id=phone_id, number=phone.number, extension=phone.extension,
                           description=phone.description, type="voice", **owner))
 
 
 async def read_hours(session: AsyncSession, service: Service) -> tuple[OpeningHours, ...]:
     """The service's weekly opening hours."""
-    rows = await session.scalars(select(Schedule).where(Schedule.service_id == service.id))
+    rows = await session.scalars(select(Schedule).where(Schedule.service_id == service.id).order_by(Schedule.id))
     return from_schedule_rows(rows)
 
 
@@ -62,16 +78,15 @@ async def write_hours(session: AsyncSession, service: Service, hours: tuple[Open
     for row in existing:
         if from_schedule_rows([row]):
             await session.delete(row)
-    for columns in to_schedule_rows(hours or ()):
-        session.add(Schedule(id=uuid.uuid4(), service_id=service.id, **columns))
+    rows = to_schedule_rows(hours or ())
+    for schedule_id, columns in zip(ordered_ids(len(rows)), rows, strict=True):
+        session.add(Schedule(id=schedule_id, service_id=service.id, **columns))
 
 
 async def read_areas(session: AsyncSession, service: Service) -> tuple[str, ...]:
     """The names of the areas the service declares it serves."""
-    rows = await session.scalars(
-        select(ServiceArea.name).where(ServiceArea.service_id == service.id).order_by(ServiceArea.name)
-    )
-    return tuple(name for name in rows if name)
+    rows = await session.scalars(select(ServiceArea.name).where(ServiceArea.service_id == service.id))
+    return in_order(name for name in rows if name)
 
 
 async def write_areas(session: AsyncSession, service: Service, names: tuple[str, ...] | None) -> None:
@@ -87,9 +102,8 @@ async def read_categories(session: AsyncSession, service: Service) -> tuple[str,
         select(TaxonomyTerm.name)
         .join(Attribute, Attribute.taxonomy_term_id == TaxonomyTerm.id)
         .where(Attribute.link_id == service.id)
-        .order_by(TaxonomyTerm.name)
     )
-    return tuple(rows)
+    return in_order(rows)
 
 
 async def category_terms(session: AsyncSession) -> list[TaxonomyTerm]:

@@ -14,7 +14,7 @@ import uuid
 
 from directory import audit
 from directory.editable import ORGANIZATION, SERVICE, field_keys, field_named
-from directory.editing import change_fields, record_of, services_of
+from directory.editing import change_fields, lock_record, services_of
 from directory.models import Service
 from directory.records import organization_names
 from directory.text import fold
@@ -30,7 +30,6 @@ from handlers.edit_targets import (
     Target,
     find_target,
     from_button,
-    target_button,
 )
 from handlers.editing import changed_reply, check_texts, env_of, gone, record_title, save_changes
 from handlers.markup import escape
@@ -102,21 +101,22 @@ async def pressed(incoming: Incoming, context: Context) -> list[Reply]:
     data = incoming.button_data or ""
     if data.startswith(SERVICE_EDIT_PREFIX):
         try:
-            chosen: tuple[str, Target] | None = (EDIT, Target(SERVICE, uuid.UUID(data.removeprefix(SERVICE_EDIT_PREFIX))))
+            chosen: tuple[str, Target, uuid.UUID | None] | None = (
+                EDIT, Target(SERVICE, uuid.UUID(data.removeprefix(SERVICE_EDIT_PREFIX))), None)
         except ValueError:
             chosen = None
     else:
         chosen = from_button(data)
     if chosen is None:
         return [Reply(t("Ce bouton n'est plus actif."))]
-    action, target = chosen
+    action, target, change_id = chosen
     if action == UNDO:
-        return [await undo(incoming, context, target, t)]
+        return [await undo(incoming, context, target, t, expected=change_id)]
     if action in (CLOSE, REOPEN):
         return [await _close_or_reopen(incoming, context, target, action, "", t)]
     if action == ADD_SERVICE:
         return await _start_new(incoming, context, SERVICE, target.record_id, {}, t)
-    picked = await edit_flow.take_pick(incoming, context, target.kind)
+    picked = await edit_flow.take_pick(incoming, context, target)
     if picked is not None:
         return await _change_field(incoming, context, target, *picked, t)
     return await _start_change(incoming, context, target, t)
@@ -135,7 +135,8 @@ async def _change(incoming: Incoming, context: Context, kind: str, rest: str, t:
     found = await find_target(context, kind, name, EDIT, t)
     if isinstance(found, Reply):
         if field is not None and found.buttons:
-            await edit_flow.remember_pick(incoming, context, kind, field.key, value)
+            offered = [chosen[1] for button in found.buttons if (chosen := from_button(button.data))]
+            await edit_flow.remember_pick(incoming, context, offered, field.key, value)
         return [found]
     return await _change_field(incoming, context, found, field.key if field else "", value, t)
 
@@ -220,7 +221,7 @@ async def _close_or_reopen(
             return Reply(t("Rien n'a été enregistré : {problem}", problem=escape(checked.problems[alert.key])))
         reason = str(checked.values[alert])
     async with context.sessions.begin() as session:
-        record = await record_of(session, SERVICE, target.record_id)
+        record = await lock_record(session, SERVICE, target.record_id)
         if not isinstance(record, Service):
             return gone(SERVICE, t)
         chosen = {status: TEMPORARILY_CLOSED if action == CLOSE else ACTIVE}
@@ -228,19 +229,19 @@ async def _close_or_reopen(
             chosen[alert] = reason
         elif action == REOPEN and record.status == TEMPORARILY_CLOSED and record.alert:
             chosen[alert] = None
-        changes = await change_fields(session, record, chosen, by=to_author(incoming), now=context.clock(),
-                                      action=audit.CLOSE if action == CLOSE else audit.REOPEN)
+        edit = await change_fields(session, record, chosen, by=to_author(incoming), now=context.clock(),
+                                   action=audit.CLOSE if action == CLOSE else audit.REOPEN)
         title, name = await record_title(session, record), escape(record.name)
         services = await services_of(session, record)
-    if not changes:
+    if not edit.changes:
         if action == CLOSE:
             return Reply(t("**{title}** est déjà fermé temporairement.", title=title))
         return Reply(t("**{title}** est déjà ouvert.", title=title))
     await context.search.refresh(context.sessions, services)
-    reply = changed_reply(target, title, changes, t)
+    reply = changed_reply(target, title, edit, t)
     if action == CLOSE:
         lead = t("**{title}** est fermé temporairement : les réponses de /qui le disent. "
                  "Pour le rouvrir : **/service rouvrir {name}**.", title=title, name=name)
     else:
         lead = t("**{title}** est rouvert.", title=title)
-    return Reply(lead + "\n" + reply.text, buttons=(target_button(t("Défaire"), UNDO, target),))
+    return Reply(lead + "\n" + reply.text, buttons=reply.buttons)

@@ -69,17 +69,23 @@ async def start_create(
     return [Reply(intro + "\n" + _ask_new(_field(kind, queue[0]), t).text, asks=True)]
 
 
-async def remember_pick(incoming: Incoming, context: Context, kind: str, field: str, value: str) -> None:
+async def remember_pick(
+    incoming: Incoming, context: Context, offered: list[Target], field: str, value: str
+) -> None:
     """Keep the field (and value) typed with a name that matched several records, for the button
-    that picks one of them."""
-    await conversation.start(context, incoming, FLOW, PICK, {"mode": "pick", "kind": kind, "field": field,
-                                                             "value": value})
+    that picks one of the ``offered`` records."""
+    await conversation.start(context, incoming, FLOW, PICK, {
+        "mode": "pick", "offered": [f"{target.kind}:{target.record_id.hex}" for target in offered],
+        "field": field, "value": value,
+    })
 
 
-async def take_pick(incoming: Incoming, context: Context, kind: str) -> tuple[str, str] | None:
-    """The (field, value) kept by ``remember_pick`` for a record of ``kind``, forgotten once taken."""
+async def take_pick(incoming: Incoming, context: Context, target: Target) -> tuple[str, str] | None:
+    """The (field, value) kept by ``remember_pick`` when ``target`` is one of the records offered then,
+    forgotten once taken; None otherwise."""
     state = await conversation.current(context, incoming)
-    if state is None or state.flow != FLOW or state.step != PICK or state.data.get("kind") != kind:
+    chosen = f"{target.kind}:{target.record_id.hex}"
+    if state is None or state.flow != FLOW or state.step != PICK or chosen not in state.data.get("offered", []):
         return None
     await conversation.finish(context, incoming)
     return str(state.data.get("field") or ""), str(state.data.get("value") or "")
@@ -101,6 +107,9 @@ async def answer(incoming: Incoming, context: Context, state: State) -> list[Rep
     if field is None:
         await conversation.finish(context, incoming)
         return [Reply(t("Cette modification n'est plus en cours : relancez la commande."))]
+    if fold(typed) in DONE_WORDS:
+        await conversation.finish(context, incoming)
+        return [Reply(t("Terminé."))]
     async with context.sessions() as session:
         checked = await check_texts(env_of(context, session, t), [(field, typed)])
     if checked.problems:
@@ -122,7 +131,7 @@ async def _choose(
         await conversation.finish(context, incoming)
         return [gone(target.kind, t)]
     asked = ASKED[target.kind]
-    field = asked[int(typed) - 1] if typed.isdigit() and 1 <= int(typed) <= len(asked) else field_named(target.kind, typed)
+    field = asked[int(typed) - 1] if typed.isdecimal() and 1 <= int(typed) <= len(asked) else field_named(target.kind, typed)
     if field is None:
         return [Reply(t("Je ne connais pas le champ « {typed} ». Répondez par un numéro de 1 à {count}, "
                         "ou par un nom : {names}.", typed=escape(typed), count=len(asked),
@@ -144,7 +153,10 @@ async def _answer_create(incoming: Incoming, context: Context, state: State, t: 
         return await _summary(incoming, context, state, values, t)
     field = _field(kind, queue[0])
     word = fold(typed)
-    if word in DONE_WORDS and not _missing(kind, values, queue[1:]):
+    if word in DONE_WORDS:
+        if missing := _missing(kind, values, queue):
+            return [Reply(t("Le champ « {label} » est obligatoire : écrivez-le, ou **annuler**.",
+                            label=escape(t(missing.label))), asks=True)]
         queue = []
     elif word in SKIP_WORDS and not field.required:
         queue = queue[1:]
@@ -166,8 +178,8 @@ def _field(kind: str, key: str) -> Editable:
     return next(field for field in FIELDS[kind] if field.key == key)
 
 
-def _missing(kind: str, values: dict[str, str], queue: list[str]) -> bool:
-    return any(f.required and f.key not in values for f in FIELDS[kind] if f.key in queue)
+def _missing(kind: str, values: dict[str, str], queue: list[str]) -> Editable | None:
+    return next((f for f in FIELDS[kind] if f.required and f.key in queue and f.key not in values), None)
 
 
 async def _summary(incoming: Incoming, context: Context, state: State, values: dict[str, str], t: Texts) -> list[Reply]:

@@ -3,10 +3,13 @@ once, filled with the record's values; on submission the changed fields are chec
 shown under their field (the form stays open), and the rest saved as one change.
 
 Form data: "frm:<m|a><o|s><uuid hex>" — m changes the record, a adds (an organization: no id; a
-service: its organization's id)."""
+service: its organization's id). A change form also carries, after ":", a short digest of each value
+it showed: only the fields the admin changed are written, so that a form left open does not put back
+what someone else changed meanwhile."""
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 
 from directory.editable import ASKED, ORGANIZATION, SERVICE, field_named
@@ -22,6 +25,12 @@ FORM_PREFIX = "frm:"
 CHANGE, ADD = "m", "a"
 KINDS = {"o": ORGANIZATION, "s": SERVICE}
 LETTERS = {ORGANIZATION: "o", SERVICE: "s"}
+DIGEST = 6  # hex characters of a shown value's digest
+
+
+def _digest(text: str) -> str:
+    """A short digest of a value shown in a form, to tell later whether the admin changed it."""
+    return hashlib.blake2b(text.encode(), digest_size=DIGEST // 2).hexdigest()
 
 
 def _fields(kind: str, known: dict[str, str], t: Texts) -> tuple[FormField, ...]:
@@ -39,7 +48,8 @@ async def edit_form(context: Context, target: Target, fallback: str, t: Texts) -
         return gone(target.kind, t)
     title, texts = current
     known = {field.key: text for field, text in texts}
-    data = f"{FORM_PREFIX}{CHANGE}{LETTERS[target.kind]}{target.record_id.hex}"
+    shown = "".join(_digest(known.get(field.key, "")) for field in ASKED[target.kind])
+    data = f"{FORM_PREFIX}{CHANGE}{LETTERS[target.kind]}{target.record_id.hex}:{shown}"
     heading = t("Modifier le service") if target.kind == SERVICE else t("Modifier l'organisme")
     return Reply(fallback, form=Form(heading, data, _fields(target.kind, known, t), t("Enregistrer"),
                                      intro=to_plain(title)))
@@ -57,7 +67,7 @@ async def submitted(incoming: Incoming, context: Context) -> list[Reply]:
     t = texts_for(incoming.locale)
     if not await is_admin(context, incoming):
         return [admin_refusal(t, incoming)]
-    body = (incoming.button_data or "").removeprefix(FORM_PREFIX)
+    body, _, shown = (incoming.button_data or "").removeprefix(FORM_PREFIX).partition(":")
     if len(body) < 2 or body[0] not in (CHANGE, ADD) or body[1] not in KINDS:
         return [Reply(t("Ce formulaire n'est plus valide : relancez la commande."))]
     try:
@@ -68,15 +78,12 @@ async def submitted(incoming: Incoming, context: Context) -> list[Reply]:
     answers = dict(incoming.form_values or ())
     if body[0] == ADD:
         return await _add(incoming, context, kind, record_id, answers, t)
-    if record_id is None:
+    digests = [shown[i : i + DIGEST] for i in range(0, len(shown), DIGEST)]
+    if record_id is None or len(digests) != len(ASKED[kind]):
         return [Reply(t("Ce formulaire n'est plus valide : relancez la commande."))]
     target = Target(kind, record_id)
-    current = await current_texts(context, target)
-    if current is None:
-        return [gone(kind, t)]
-    before = {field.key: text for field, text in current[1]}
-    typed = [(field, answers[field.key]) for field in ASKED[kind]
-             if field.key in answers and answers[field.key].strip() != before.get(field.key, "")]
+    typed = [(field, answers[field.key]) for field, digest in zip(ASKED[kind], digests, strict=True)
+             if field.key in answers and _digest(answers[field.key].strip()) != digest]
     async with context.sessions() as session:
         checked = await check_texts(env_of(context, session, t), typed)
     if checked.problems:

@@ -1,8 +1,12 @@
 """Which record an editing command is about: an organization or a service named as people type it,
-or chosen with a button when several are close. Button data: "edt:<action><kind><uuid hex>"."""
+or chosen with a button when several are close. Button data: "edt:<action><kind><record id>[<change
+id>]", ids in 22 characters of URL-safe base64 (within Telegram's 64 bytes); an undo button names the
+change it undoes."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import uuid
 from dataclasses import dataclass
 
@@ -29,21 +33,31 @@ class Target:
     record_id: uuid.UUID
 
 
-def target_button(label: str, action: str, target: Target) -> Button:
-    """A button that runs ``action`` on ``target``."""
+def _short(value: uuid.UUID) -> str:
+    return base64.urlsafe_b64encode(value.bytes).decode().rstrip("=")
+
+
+def _long(text: str) -> uuid.UUID:
+    return uuid.UUID(bytes=base64.urlsafe_b64decode(text + "=="))
+
+
+def target_button(label: str, action: str, target: Target, change_id: uuid.UUID | None = None) -> Button:
+    """A button that runs ``action`` on ``target`` (for an undo, of the change ``change_id``)."""
     letter = "s" if target.kind == SERVICE else "o"
     cut = label if len(label) <= LABEL_LIMIT else f"{label[: LABEL_LIMIT - 1]}…"
-    return Button(cut, f"{TARGET_PREFIX}{action}{letter}{target.record_id.hex}")
+    change = _short(change_id) if change_id else ""
+    return Button(cut, f"{TARGET_PREFIX}{action}{letter}{_short(target.record_id)}{change}")
 
 
-def from_button(data: str) -> tuple[str, Target] | None:
-    """(action, target) of a button made by ``target_button``; None when it is not one."""
+def from_button(data: str) -> tuple[str, Target, uuid.UUID | None] | None:
+    """(action, target, change id or None) of a button made by ``target_button``; None when it is not one."""
     body = data.removeprefix(TARGET_PREFIX)
-    if len(body) != 34 or body[0] not in ACTIONS or body[1] not in KINDS:
+    if len(body) not in (24, 46) or body[0] not in ACTIONS or body[1] not in KINDS:
         return None
     try:
-        return body[0], Target(KINDS[body[1]], uuid.UUID(body[2:]))
-    except ValueError:
+        change = _long(body[24:]) if len(body) == 46 else None
+        return body[0], Target(KINDS[body[1]], _long(body[2:24])), change
+    except (ValueError, binascii.Error):
         return None
 
 

@@ -11,7 +11,16 @@ from typing import Any
 
 from directory.audit import FieldChange
 from directory.editable import FIELDS, ORGANIZATION, SERVICE, Editable, Env, Record, field_named
-from directory.editing import change_fields, create_organization, create_service, record_of, services_of
+from directory.editing import (
+    Edit,
+    change_fields,
+    create_organization,
+    create_service,
+    lock_record,
+    missing_fields,
+    record_of,
+    services_of,
+)
 from directory.field_values import FieldError
 from directory.models import Organization, Service
 from directory.phones import phones_text
@@ -37,7 +46,7 @@ class Checked:
 
 def env_of(context: Context, session: Any, t: Texts) -> Env:
     """What checking values needs, in ``session``."""
-    return Env(t, context.search.gazetteer, session)
+    return Env(t, context.search.gazetteer, session, context.clock().astimezone(context.timezone).date())
 
 
 async def check_texts(env: Env, fields: Sequence[tuple[Editable, str]]) -> Checked:
@@ -82,22 +91,22 @@ async def save_changes(
 ) -> Reply:
     """Write ``chosen`` values (already checked) to the record; the reply telling what changed."""
     async with context.sessions.begin() as session:
-        record = await record_of(session, target.kind, target.record_id)
+        record = await lock_record(session, target.kind, target.record_id)
         if record is None:
             return gone(target.kind, t)
-        changes = await change_fields(session, record, chosen, by=to_author(incoming), now=context.clock())
-        services = await services_of(session, record) if changes else []
+        edit = await change_fields(session, record, chosen, by=to_author(incoming), now=context.clock())
+        services = await services_of(session, record) if edit.changes else []
         title = await record_title(session, record)
-    if not changes:
+    if not edit.changes:
         return Reply(t("Rien n'a changé : **{title}** avait déjà ces valeurs.", title=title))
     await context.search.refresh(context.sessions, services)
-    return changed_reply(target, title, changes, t)
+    return changed_reply(target, title, edit, t)
 
 
-def changed_reply(target: Target, title: str, changes: Sequence[FieldChange], t: Texts) -> Reply:
-    """"C'est enregistré" with each change and a button to undo them."""
-    text = t("C'est enregistré pour **{title}** :", title=title) + "\n" + describe_changes(changes, target.kind, t)
-    return Reply(text, buttons=(target_button(t("Défaire"), UNDO, target),))
+def changed_reply(target: Target, title: str, edit: Edit, t: Texts) -> Reply:
+    """"C'est enregistré" with each change and a button to undo that edit."""
+    text = t("C'est enregistré pour **{title}** :", title=title) + "\n" + describe_changes(edit.changes, target.kind, t)
+    return Reply(text, buttons=(target_button(t("Défaire"), UNDO, target, edit.change_id),))
 
 
 async def create(
@@ -106,14 +115,17 @@ async def create(
 ) -> Reply:
     """Create an organization, or a service of ``organization_id``, with ``chosen`` values."""
     now, by = context.clock(), to_author(incoming)
+    if missing := missing_fields(kind, chosen):
+        return Reply(t("Rien n'a été enregistré : le champ « {label} » est obligatoire.", label=escape(t(missing[0].label))))
     async with context.sessions.begin() as session:
         if kind == SERVICE:
             organization = await session.get(Organization, organization_id) if organization_id else None
             if organization is None:
                 return gone(ORGANIZATION, t)
-            record: Record = await create_service(session, organization, chosen, by=by, now=now)
+            record: Record
+            record, edit = await create_service(session, organization, chosen, by=by, now=now)
         else:
-            record = await create_organization(session, chosen, by=by, now=now)
+            record, edit = await create_organization(session, chosen, by=by, now=now)
         title = await record_title(session, record)
         target = Target(kind, record.id)
         services = [record.id] if kind == SERVICE else []
@@ -124,7 +136,7 @@ async def create(
     else:
         text = t("C'est ajouté : **{title}**. Ajoutez-lui des services avec **/service ajouter {name}**.",
                  title=title, name=escape(record.name))
-    return Reply(text, buttons=(target_button(t("Défaire"), UNDO, target),))
+    return Reply(text, buttons=(target_button(t("Défaire"), UNDO, target, edit.change_id),))
 
 
 def gone(kind: str, t: Texts) -> Reply:

@@ -160,7 +160,7 @@ def read_form(text: str, now: dt.datetime, zone: ZoneInfo, t: Texts) -> tuple[di
 
 def _take(fields: dict[str, Any], problems: list[str], name: str, value: str, t: Texts) -> None:
     if name == "capacity":
-        if value.isdigit() and 0 < int(value) <= MAX_CAPACITY:
+        if value.isdecimal() and 0 < int(value) <= MAX_CAPACITY:
             fields["capacity"] = int(value)
         else:
             problems.append(t("« places {value} » : donnez un nombre de places, par exemple « places 30 ».",

@@ -63,10 +63,10 @@ async def pressed(incoming: Incoming, context: Context) -> list[Reply]:
     parts = (incoming.button_data or "").removeprefix(BROWSE_PREFIX).split(":")
     if parts == [""]:
         return [await _sectors(context, t)]
-    if parts[0] == "s" and len(parts) == 3 and parts[2].isdigit():
+    if parts[0] == "s" and len(parts) == 3 and parts[2].isdecimal():
         return [await _categories(context, t, parts[1], int(parts[2]))]
     term_id = from_short_id(parts[2]) if parts[0] == "c" and len(parts) == 4 else None
-    if term_id is not None and parts[3].isdigit():
+    if term_id is not None and parts[3].isdecimal():
         return [await _members(context, t, parts[1], term_id, int(parts[3]))]
     return [Reply(t("Ce bouton n'est plus actif : tapez **/reseau** pour parcourir le réseau."))]
 

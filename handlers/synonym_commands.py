@@ -94,7 +94,7 @@ async def _add(incoming: Incoming, context: Context, kind: str, text: str, t: Te
 
 async def _remove(incoming: Incoming, context: Context, typed: str, t: Texts) -> Reply:
     rows = await added_rows(context.sessions)
-    if not typed.isdigit() or not 1 <= int(typed) <= len(rows):
+    if not typed.isdecimal() or not 1 <= int(typed) <= len(rows):
         return Reply(t("Donnez le numéro du synonyme à retirer, de 1 à {count} : **/synonyme** les liste.",
                        count=len(rows)) if rows else t("Aucun synonyme ajouté par le réseau : rien à retirer."))
     row = rows[int(typed) - 1]

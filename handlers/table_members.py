@@ -90,7 +90,7 @@ async def pick(incoming: Incoming, context: Context) -> list[Reply]:
     data = (incoming.button_data or "").removeprefix(ADD_PREFIX)
     table_id, org_id = from_short_id(data[:SHORT_ID]), from_short_id(data[SHORT_ID:2 * SHORT_ID])
     number = data[2 * SHORT_ID:]
-    if table_id is None or org_id is None or not number.isdigit() or int(number) >= len(MEMBER_ROLES):
+    if table_id is None or org_id is None or not number.isdecimal() or int(number) >= len(MEMBER_ROLES):
         return [Reply(t("Ce choix n'est plus valide : relancez /table ajouter."))]
     return await _join(incoming, context, table_id, org_id, MEMBER_ROLES[int(number)])
 

@@ -3,13 +3,15 @@
 
 from __future__ import annotations
 
+import uuid
+
 from directory.editable import ORGANIZATION, SERVICE
-from directory.editing import record_of, services_of, undo_last
+from directory.editing import lock_record, services_of, undo_last
 from handlers.context import Context
 from handlers.edit_targets import UNDO, Target, find_target, target_button
 from handlers.editing import describe_changes, env_of, gone, record_title
 from handlers.markup import escape
-from handlers.messages import Incoming, Reply
+from handlers.messages import Button, Incoming, Reply
 from handlers.permissions import admin_refusal, is_admin, to_author
 from handlers.texts import Texts, texts_for
 
@@ -23,42 +25,59 @@ async def command(incoming: Incoming, context: Context) -> list[Reply]:
     if not name:
         return [Reply(t("Donnez le service ou l'organisme dont défaire la dernière modification : "
                         "**/annuler_modif Halte-garderie** ou **/annuler_modif Maison de la famille**."))]
-    found = await find_target(context, SERVICE, name, UNDO, t)
+    service = await find_target(context, SERVICE, name, UNDO, t)
+    organization = await find_target(context, ORGANIZATION, name, UNDO, t)
+    if isinstance(service, Target) and not isinstance(organization, Target):
+        return [await undo(incoming, context, service, t)]
+    if isinstance(organization, Target) and not isinstance(service, Target):
+        return [await undo(incoming, context, organization, t)]
+    buttons = tuple(_buttons(service, t)) + tuple(_buttons(organization, t))
+    if buttons:
+        return [Reply(t("Lequel ?"), buttons=buttons)]
+    return [Reply(t("Aucun service ni organisme ne ressemble à « {name} ». Vérifiez le nom.", name=escape(name)))]
+
+
+def _buttons(found: Target | Reply, t: Texts) -> tuple[Button, ...]:
+    """The choice buttons of a lookup: its close names, or its one sure record."""
     if isinstance(found, Reply):
-        organization = await find_target(context, ORGANIZATION, name, UNDO, t)
-        if isinstance(organization, Target):
-            found = organization
-        elif found.buttons or organization.buttons:
-            return [Reply(t("Lequel ?"), buttons=found.buttons + organization.buttons)]
-        else:
-            return [Reply(t("Aucun service ni organisme ne ressemble à « {name} ». Vérifiez le nom.",
-                            name=escape(name)))]
-    return [await undo(incoming, context, found, t)]
+        return found.buttons
+    label = t("Service") if found.kind == SERVICE else t("Organisme")
+    return (target_button(label, UNDO, found),)
 
 
-async def undo(incoming: Incoming, context: Context, target: Target, t: Texts) -> Reply:
-    """Undo ``target``'s last change, and say what it did."""
+async def undo(
+    incoming: Incoming, context: Context, target: Target, t: Texts, expected: uuid.UUID | None = None
+) -> Reply:
+    """Undo ``target``'s last change (only if it is the change ``expected``, when given: an undo button
+    undoes its own change), and say what it did."""
     now, by = context.clock(), to_author(incoming)
     async with context.sessions.begin() as session:
-        record = await record_of(session, target.kind, target.record_id)
+        record = await lock_record(session, target.kind, target.record_id)
         if record is None:
             return gone(target.kind, t)
         title = await record_title(session, record)
         services = await services_of(session, record)
-        outcome = await undo_last(session, record, env_of(context, session, t), by=by, now=now)
+        outcome = await undo_last(session, record, env_of(context, session, t), by=by, now=now, expected=expected)
     if outcome.problem:
         return _problem(outcome.problem, outcome.fields, title, target.kind, t)
     await context.search.refresh(context.sessions, services)
     if outcome.deleted:
         return Reply(t("**{title}** est retiré de l'annuaire : son ajout est défait.", title=title))
-    text = t("C'est défait pour **{title}** :", title=title) + "\n" + describe_changes(outcome.changes, target.kind, t)
-    return Reply(text, buttons=(target_button(t("Refaire"), UNDO, target),))
+    text = t("C'est défait pour **{title}** :", title=title) + "\n" + describe_changes(outcome.edit.changes,
+                                                                                       target.kind, t)
+    return Reply(text, buttons=(target_button(t("Refaire"), UNDO, target, outcome.edit.change_id),))
 
 
 def _problem(problem: str, fields: tuple[str, ...], title: str, kind: str, t: Texts) -> Reply:
     command = "/service modifier" if kind == SERVICE else "/org modifier"
     if problem == "none":
         return Reply(t("Aucune modification à défaire pour **{title}**.", title=title))
+    if problem == "newer":
+        return Reply(t("Rien n'a été défait : **{title}** a été modifié depuis. **/historique** montre les "
+                       "modifications ; **/annuler_modif** défait la dernière.", title=title))
+    if problem == "has_services":
+        return Reply(t("Rien n'a été défait : **{title}** a maintenant des services. Retirez-les d'abord, ou "
+                       "changez l'organisme avec **/org modifier**.", title=title))
     if problem == "import":
         return Reply(t("La dernière modification de **{title}** vient d'un import : elle ne se défait pas ici. "
                        "Changez les champs voulus avec **{command}**.", title=title, command=command))

@@ -396,3 +396,15 @@ def _timed_load() -> float:
     began = time.perf_counter()
     Gazetteer.load()
     return time.perf_counter() - began
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("Saint-Isidore (Roussillon)", "67040"),
+    ("Saint-Isidore (La Nouvelle-Beauce)", "26063"),
+    ("Ange-Gardien (Rouville)", "55008"),
+    ("L'Ange-Gardien (Les Collines-de-l'Outaouais)", "82005"),
+    ("L'Ange-Gardien (La Côte-de-Beaupré)", "21040"),
+])
+def test_a_homonym_is_told_apart_by_the_wider_place_after_it(gazetteer: Gazetteer, name: str, expected: str) -> None:
+    place = gazetteer.resolve(name)
+    assert place is not None and place.id == expected

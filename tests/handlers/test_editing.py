@@ -5,6 +5,7 @@ half-written."""
 from __future__ import annotations
 
 import string
+import uuid
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,8 +18,10 @@ from directory.editable import SERVICE, field_named
 from directory.models import Organization, Service
 from directory.networks import create_network
 from directory.roles import ADMIN, grant
+from directory.taxonomy import TaxonomyTerm
 from handlers.channels import with_choices
 from handlers.context import Context
+from handlers.edit_targets import CLOSE, EDIT, UNDO, Target, target_button
 from handlers.messages import ChatRef, Incoming
 from tests.handlers.audit_chat import (
     ADMIN_TELEGRAM,
@@ -41,8 +44,9 @@ EDITING_COMMANDS = (
     "/service rouvrir Halte-répit Aide-Parents Plus",
     "/annuler_modif Halte-répit Aide-Parents Plus",
 )
-EDITING_BUTTONS = (f"svm:{HALTE.hex}", f"edt:ms{HALTE.hex}", f"edt:us{HALTE.hex}", f"edt:fs{HALTE.hex}",
-                   f"frm:ms{HALTE.hex}")
+EDITING_BUTTONS = (f"svm:{HALTE.hex}", target_button("x", EDIT, Target(SERVICE, HALTE)).data,
+                   target_button("x", UNDO, Target(SERVICE, HALTE)).data,
+                   target_button("x", CLOSE, Target(SERVICE, HALTE)).data, f"frm:ms{HALTE.hex}")
 
 
 async def log_rows(context: Context) -> int:
@@ -162,7 +166,7 @@ async def test_forms_where_the_platform_has_them(editor: Context) -> None:
     admin = Person(ChatRef("slack", "C0RESEAU"), "U0ADMIN", "Nadia", private=False)
     await grant(editor.sessions, "slack", "U0ADMIN", ADMIN, granted_by="test", now=START)
     (opened,) = await say(editor, admin, "/service modifier Halte-répit Aide-Parents Plus", can_open_forms=True)
-    assert opened.form is not None and opened.form.data == f"frm:ms{HALTE.hex}"
+    assert opened.form is not None and opened.form.data.startswith(f"frm:ms{HALTE.hex}:")
     values = {field.name: field.value for field in opened.form.fields}
     assert values["nom"] == "Halte-répit" and values["ages"]
     before = await log_rows(editor)
@@ -214,3 +218,85 @@ async def test_any_typed_value_is_saved_whole_or_refused_whole(editor: Context, 
                     assert editable is not None and await editable.read_text(session, service) == change.new
     async with editor.sessions() as session:
         assert int(await session.scalar(select(func.count()).select_from(Organization)) or 0) == organizations
+
+
+async def test_each_undo_button_undoes_its_own_change_only(editor: Context) -> None:
+    (phone,) = await say(editor, ADMIN_TELEGRAM, "/service modifier Halte-répit Aide-Parents ; telephone ; 418 555-0111")
+    (email,) = await say(editor, ADMIN_TELEGRAM, "/service modifier Halte-répit Aide-Parents ; courriel ; halte@ap.org")
+    (stale,) = await press(editor, ADMIN_TELEGRAM, phone.buttons[0].data)
+    assert "Rien n'a été défait" in stale.text and "modifié depuis" in stale.text
+    (undone,) = await press(editor, ADMIN_TELEGRAM, email.buttons[0].data)
+    assert "**Courriel** : halte@ap.org → (vide)" in undone.text
+    (again,) = await press(editor, ADMIN_TELEGRAM, email.buttons[0].data)  # that change is already undone
+    assert "Rien n'a été défait" in again.text
+
+
+async def test_undo_restores_lists_whatever_the_order_typed(editor: Context) -> None:
+    for field, value in (("territoire", "Jonquière, Chicoutimi"), ("categories", "Alimentation; Agressions sexuelles"),
+                         ("telephone", "418 555-0104; 418 555-0103; 418 555-0102; 418 555-0101"),
+                         ("heures", "sam 10h-14h; lun-ven 9h-17h")):
+        (saved,) = await say(editor, ADMIN_TELEGRAM, f"/service modifier Halte-répit Aide-Parents ; {field} ; {value}")
+        assert "C'est enregistré" in saved.text, (field, saved.text)
+        (undone,) = await press(editor, ADMIN_TELEGRAM, saved.buttons[0].data)
+        assert "C'est défait" in undone.text, (field, undone.text)
+
+
+async def test_a_category_whose_name_holds_a_comma(editor: Context) -> None:
+    async with editor.sessions.begin() as session:
+        session.add(TaxonomyTerm(id=uuid.uuid4(), name="Grossesse, naissance et allaitement"))
+    line = "/service modifier Halte-répit Aide-Parents ; categories ; grossesse, naissance et allaitement; Alimentation"
+    (saved,) = await say(editor, ADMIN_TELEGRAM, line)
+    assert "Alimentation; Grossesse, naissance et allaitement" in saved.text
+    (undone,) = await press(editor, ADMIN_TELEGRAM, saved.buttons[0].data)
+    assert "C'est défait" in undone.text
+
+
+async def test_a_new_record_needs_its_name_and_an_organization_with_services_stays(editor: Context) -> None:
+    await say(editor, CONSOLE, "/org ajouter")
+    (asked,) = await say(editor, CONSOLE, "fin")
+    assert "« Nom » est obligatoire" in asked.text
+    await say(editor, CONSOLE, "Le Phare du Fjord")
+    await say(editor, CONSOLE, "fin")
+    (created,) = await press(editor, CONSOLE, "edc:ok")
+    await say(editor, CONSOLE, "/service ajouter Le Phare du Fjord ; Écoute")
+    await say(editor, CONSOLE, "fin")
+    await say(editor, CONSOLE, "oui")
+    (kept,) = await press(editor, CONSOLE, created.buttons[0].data)
+    assert "a maintenant des services" in kept.text
+    (cleared,) = await say(editor, CONSOLE, "/org modifier Le Phare du Fjord ; description ; -")
+    assert "C'est enregistré" in cleared.text or "Rien n'a changé" in cleared.text
+
+
+async def test_a_form_left_open_does_not_put_back_what_someone_changed(editor: Context) -> None:
+    admin = Person(ChatRef("slack", "C0RESEAU"), "U0ADMIN", "Nadia", private=False)
+    await grant(editor.sessions, "slack", "U0ADMIN", ADMIN, granted_by="test", now=START)
+    (opened,) = await say(editor, admin, "/service modifier Halte-répit Aide-Parents Plus", can_open_forms=True)
+    assert opened.form is not None
+    await say(editor, ADMIN_TELEGRAM, "/service modifier Halte-répit Aide-Parents ; telephone ; 418 555-0188")
+    shown = {field.name: field.value for field in opened.form.fields}
+    (saved,) = await press(editor, admin, opened.form.data, form_values=tuple({**shown, "frais": "Gratuit"}.items()))
+    assert "**Frais**" in saved.text and "Téléphone" not in saved.text
+    assert await phones_shown(editor) == "418 555-0188"
+
+
+async def test_a_kept_value_goes_only_to_a_record_offered_with_it(editor: Context) -> None:
+    (choice,) = await say(editor, ADMIN_TELEGRAM, "/service modifier Halte-garderie ; telephone ; 418 555-0666")
+    assert len(choice.buttons) == 2
+    replies = await press(editor, ADMIN_TELEGRAM, f"svm:{HALTE.hex}")  # another service's "Modifier"
+    assert all("418 555-0666" not in reply.text for reply in replies)
+
+
+async def test_an_organization_and_its_one_service_both_named_are_offered(editor: Context) -> None:
+    for line in ("/org ajouter Maison Test", "fin", "oui", "/service ajouter Maison Test ; Cuisine du mardi", "fin",
+                 "oui"):
+        await say(editor, CONSOLE, line)
+    (choice,) = await say(editor, ADMIN_TELEGRAM, "/annuler_modif Maison Test")
+    assert choice.text == "Lequel ?" and [button.label for button in choice.buttons] == ["Service", "Organisme"]
+
+
+async def test_odd_digits_are_no_number(editor: Context) -> None:
+    await say(editor, CONSOLE, "/service modifier Halte-répit Aide-Parents Plus")
+    (again,) = await say(editor, CONSOLE, "²")
+    assert "Je ne connais pas le champ « ² »" in again.text
+    (listed,) = await say(editor, CONSOLE, "/synonyme retirer ²")
+    assert "rien à retirer" in listed.text
