@@ -26,6 +26,7 @@ from handlers.editing import (
 )
 from handlers.markup import escape
 from handlers.messages import Button, Incoming, Reply
+from handlers.permissions import admin_refusal, is_admin
 from handlers.texts import Texts, texts_for
 
 FLOW = "directory_edit"
@@ -94,6 +95,9 @@ async def take_pick(incoming: Incoming, context: Context, target: Target) -> tup
 async def answer(incoming: Incoming, context: Context, state: State) -> list[Reply]:
     """The next step of an edit under way."""
     t = texts_for(incoming.locale)
+    if not await is_admin(context, incoming):  # the role may have been taken back meanwhile
+        await conversation.finish(context, incoming)
+        return [admin_refusal(t, incoming)]
     if state.step == PICK:
         await conversation.finish(context, incoming)
         return [Reply(t("Choisissez d'abord avec un des boutons ci-dessus, ou relancez la commande."))]
@@ -196,6 +200,8 @@ async def _summary(incoming: Incoming, context: Context, state: State, values: d
 async def confirm(incoming: Incoming, context: Context) -> list[Reply]:
     """Save the new record of the sender's conversation."""
     t = texts_for(incoming.locale)
+    if not await is_admin(context, incoming):
+        return [admin_refusal(t, incoming)]
     state = await conversation.current(context, incoming)
     if state is None or state.flow != FLOW or state.step != CONFIRM_STEP:
         return [Reply(t("Il n'y a rien à enregistrer : relancez la commande."))]

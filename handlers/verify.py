@@ -77,11 +77,11 @@ async def _verify(service_id: uuid.UUID, incoming: Incoming, context: Context, t
         if service is None:
             return Reply(t("Ce service n'est plus dans l'annuaire."), notice=notice)
         name, before = service.name, service.assured_date
-        service.assured_date = today
-        changed = () if before == today else (
-            FieldChange(VERIFIED, before.isoformat() if before else "", today.isoformat()),)
-        await record(session, resource_type="service", resource_id=service_id, changes=changed, action=VERIFY,
-                     by=to_author(incoming), now=now)
+        if before != today:  # confirmed again the same day: nothing new to log
+            service.assured_date = today
+            changed = (FieldChange(VERIFIED, before.isoformat() if before else "", today.isoformat()),)
+            await record(session, resource_type="service", resource_id=service_id, changes=changed, action=VERIFY,
+                         by=to_author(incoming), now=now)
     await context.search.refresh(context.sessions, [service_id])
     return Reply(t("Merci ! **{service}** est confirmé exact en date du {day}.",
                    service=escape(name), day=to_day(t, today, today)), notice=notice)
