@@ -89,8 +89,17 @@ async def service_command(incoming: Incoming, context: Context) -> list[Reply]:
     action = CLOSE if word in CLOSE_WORDS else REOPEN
     found = await find_target(context, SERVICE, name.strip(), action, t)
     if isinstance(found, Reply):
+        await _keep_for_choice(incoming, context, found, "alerte", reason.strip())
         return [found]
     return [await _close_or_reopen(incoming, context, found, action, reason.strip(), t)]
+
+
+async def _keep_for_choice(incoming: Incoming, context: Context, found: Reply, field: str, value: str) -> None:
+    """Keep what was typed with a name that matched several records (a field and its value, a reason,
+    a new service's name) for the button that picks one of them."""
+    offered = [chosen[1] for button in found.buttons if (chosen := from_button(button.data))]
+    if offered and (field or value):
+        await edit_flow.remember_pick(incoming, context, offered, field, value)
 
 
 async def pressed(incoming: Incoming, context: Context) -> list[Reply]:
@@ -112,13 +121,13 @@ async def pressed(incoming: Incoming, context: Context) -> list[Reply]:
     action, target, change_id = chosen
     if action == UNDO:
         return [await undo(incoming, context, target, t, expected=change_id)]
+    field, value = await edit_flow.take_pick(incoming, context, target) or ("", "")
     if action in (CLOSE, REOPEN):
-        return [await _close_or_reopen(incoming, context, target, action, "", t)]
+        return [await _close_or_reopen(incoming, context, target, action, value if action == CLOSE else "", t)]
     if action == ADD_SERVICE:
-        return await _start_new(incoming, context, SERVICE, target.record_id, {}, t)
-    picked = await edit_flow.take_pick(incoming, context, target)
-    if picked is not None:
-        return await _change_field(incoming, context, target, *picked, t)
+        return await _start_new(incoming, context, SERVICE, target.record_id, {"nom": value} if value else {}, t)
+    if field:
+        return await _change_field(incoming, context, target, field, value, t)
     return await _start_change(incoming, context, target, t)
 
 
@@ -134,9 +143,8 @@ async def _change(incoming: Incoming, context: Context, kind: str, rest: str, t:
                         typed=escape(field_text), fields=field_keys(kind)))]
     found = await find_target(context, kind, name, EDIT, t)
     if isinstance(found, Reply):
-        if field is not None and found.buttons:
-            offered = [chosen[1] for button in found.buttons if (chosen := from_button(button.data))]
-            await edit_flow.remember_pick(incoming, context, offered, field.key, value)
+        if field is not None:
+            await _keep_for_choice(incoming, context, found, field.key, value)
         return [found]
     return await _change_field(incoming, context, found, field.key if field else "", value, t)
 
@@ -188,6 +196,7 @@ async def _add_service(incoming: Incoming, context: Context, rest: str, t: Texts
         return [Reply(t("Donnez l'organisme qui offre le service : **/service ajouter <organisme> [; nom du service]**."))]
     found = await find_target(context, ORGANIZATION, organization_name, ADD_SERVICE, t)
     if isinstance(found, Reply):
+        await _keep_for_choice(incoming, context, found, "nom", service_name)
         return [found]
     given = {"nom": service_name} if service_name else {}
     if service_name:

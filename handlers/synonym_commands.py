@@ -44,7 +44,7 @@ async def command(incoming: Incoming, context: Context) -> list[Reply]:
 def _usage(t: Texts) -> str:
     return t("Pour ajouter (administrateurs) : **/synonyme ajouter depannage = banque alimentaire, comptoir "
              "alimentaire** ou **/synonyme acronyme CJE = Carrefour jeunesse-emploi** ; pour retirer : "
-             "**/synonyme retirer <numéro>** (numéros de **/synonyme**).")
+             "**/synonyme retirer depannage** (un de ses termes, ou son numéro dans **/synonyme**).")
 
 
 async def _listing(context: Context, t: Texts) -> Reply:
@@ -94,10 +94,16 @@ async def _add(incoming: Incoming, context: Context, kind: str, text: str, t: Te
 
 async def _remove(incoming: Incoming, context: Context, typed: str, t: Texts) -> Reply:
     rows = await added_rows(context.sessions)
-    if not typed.isdecimal() or not 1 <= int(typed) <= len(rows):
-        return Reply(t("Donnez le numéro du synonyme à retirer, de 1 à {count} : **/synonyme** les liste.",
-                       count=len(rows)) if rows else t("Aucun synonyme ajouté par le réseau : rien à retirer."))
-    row = rows[int(typed) - 1]
+    if not rows:
+        return Reply(t("Aucun synonyme ajouté par le réseau : rien à retirer."))
+    if typed.isdecimal() and 1 <= int(typed) <= len(rows):
+        row = rows[int(typed) - 1]
+    else:  # a term of it, which does not shift when another is removed
+        having = [row for row in rows if fold(typed) and fold(typed) in (fold(term) for term in row.terms.split("|"))]
+        if len(having) != 1:
+            return Reply(t("Donnez un terme du synonyme à retirer, ou son numéro de 1 à {count} : **/synonyme** "
+                           "les liste.", count=len(rows)))
+        row = having[0]
     now: dt.datetime = context.clock()
     async with context.sessions.begin() as session:
         found = await session.get(SynonymRow, row.id)

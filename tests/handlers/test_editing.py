@@ -300,3 +300,9 @@ async def test_odd_digits_are_no_number(editor: Context) -> None:
     assert "Je ne connais pas le champ « ² »" in again.text
     (listed,) = await say(editor, CONSOLE, "/synonyme retirer ²")
     assert "rien à retirer" in listed.text
+
+
+async def test_a_reason_typed_with_a_name_that_matched_several_is_kept(editor: Context) -> None:
+    (choice,) = await say(editor, ADMIN_TELEGRAM, "/service fermer Halte-garderie ; Dégât d'eau")
+    (closed,) = await press(editor, ADMIN_TELEGRAM, choice.buttons[0].data)
+    assert "fermé temporairement" in closed.text and "Dégât d'eau" in closed.text

@@ -34,7 +34,7 @@ async def test_an_added_synonym_finds_services_at_once_and_after_a_restart(edito
     finally:
         await restarted.close()
 
-    (removed,) = await say(editor, CONSOLE, "/synonyme retirer 1")
+    (removed,) = await say(editor, CONSOLE, "/synonyme retirer GRELOT")  # by one of its terms
     assert "C'est retiré : grelot = halte-répit" in removed.text
     assert await titles(editor, QUESTION) == []
 
