@@ -4,6 +4,7 @@ item, each with its own consent to be shared with the network. Nothing is shared
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from sqlalchemy import Boolean, String, Text, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -43,8 +44,8 @@ async def details_of(session: AsyncSession, platform: str, user_id: str) -> dict
 
 
 async def shared_details(session: AsyncSession, platform: str, user_id: str) -> dict[str, str]:
-    """The items the person consented to share with the network, in the order of ``ITEMS``: the only
-    way other features may read a person's details."""
+    """The items the person consented to share with the network, in the order of ``ITEMS``: with
+    ``shared_names``, the only ways other features may read a person's details."""
     rows = await session.scalars(
         select(PersonDetail).where(
             PersonDetail.platform == platform, PersonDetail.user_id == user_id, PersonDetail.shared.is_(True)
@@ -52,6 +53,21 @@ async def shared_details(session: AsyncSession, platform: str, user_id: str) -> 
     )
     found = {row.item: row.value for row in rows}
     return {item: found[item] for item in ITEMS if item in found}
+
+
+async def shared_names(session: AsyncSession, people: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """The names that ``people`` (platform, user id) consented to share, in one read; those who share
+    none are left out."""
+    wanted = set(people)
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        select(PersonDetail.platform, PersonDetail.user_id, PersonDetail.value).where(
+            PersonDetail.item == NAME, PersonDetail.shared.is_(True),
+            PersonDetail.user_id.in_({user_id for _, user_id in wanted}),
+        )
+    )
+    return {(platform, user_id): value for platform, user_id, value in rows if (platform, user_id) in wanted}
 
 
 async def record_detail(

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from directory.models import SECTORS
 from directory.network_map import (
     UNSORTED,
@@ -19,7 +17,7 @@ from directory.network_map import (
     read_terms,
     sector_counts,
 )
-from directory.people import NAME, shared_details
+from directory.people import shared_names
 from directory.text import fold
 from handlers import network_attach
 from handlers.context import Context
@@ -117,7 +115,10 @@ async def _members(context: Context, t: Texts, sector: str, term_id: uuid.UUID, 
             return Reply(t("Cette catégorie n'existe plus : tapez **/reseau** pour parcourir le réseau."))
         members, total = await members_in(session, terms, None if sector == EVERY_SECTOR else sector,
                                           term_id, page * PAGE, PAGE)
-        cards = tuple([await _card(session, t, member) for member in members])
+        seated = [(seat.platform, seat.user_id) for member in members for seat in member.seats
+                  if seat.platform and seat.user_id]
+        names = await shared_names(session, seated)
+        cards = tuple(_card(t, member, names) for member in members)
     category = escape(terms.names[term_id])
     if not members:
         return Reply(t("Aucun organisme dans **{category}** pour l'instant.", category=category),
@@ -140,13 +141,12 @@ async def _members(context: Context, t: Texts, sector: str, term_id: uuid.UUID, 
     return Reply(heading + "\n" + t("La fiche d'un organisme : **/org** <nom>."), cards=cards, buttons=tuple(buttons))
 
 
-async def _card(session: AsyncSession, t: Texts, member: Member) -> Card:
-    """An organization: what it does in one line, and where it sits."""
+def _card(t: Texts, member: Member, names: dict[tuple[str, str], str]) -> Card:
+    """An organization: what it does in one line, and where it sits (with its representatives' names
+    where they share them)."""
     lines = [_one_line(member.description)] if member.description.strip() else []
     for seat in member.seats:
-        name = None
-        if seat.platform and seat.user_id:
-            name = (await shared_details(session, seat.platform, seat.user_id)).get(NAME)
+        name = names.get((seat.platform, seat.user_id)) if seat.platform and seat.user_id else None
         if name:
             lines.append(t("siège à : {table} (représenté par {name})", table=seat.table, name=name))
         elif seat.user_id:

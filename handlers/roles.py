@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from directory.networks import Network
-from directory.people import NAME, shared_details
+from directory.people import shared_names
 from directory.roles import (
     ADMIN,
     COORDINATOR,
@@ -174,17 +174,18 @@ async def _network_listing(session: AsyncSession, context: Context, t: Texts, ne
                  "**passerelle admin add <plateforme>:<identifiant> --reseau {id}**",
                  network=name, id=escape(network))
     lines = [t("Rôles dans **{network}** :", network=name)]
+    names = await shared_names(session, [(h.platform, h.user_id) for h in found])
     for role in (ADMIN, COORDINATOR):
-        people = [await _person_label(session, h.platform, h.user_id) for h in found if h.role == role]
+        people = [_person_label(h.platform, h.user_id, names.get((h.platform, h.user_id)))
+                  for h in found if h.role == role]
         if people:
             lines.append(t("- **{role}** : {people}", role=role_label(t, role), people=", ".join(people)))
     return "\n".join(lines)
 
 
-async def _person_label(session: AsyncSession, platform: str, user_id: str) -> str:
+def _person_label(platform: str, user_id: str, name: str | None) -> str:
     """"Marie Tremblay (telegram:123)" when the person shares their name, else the reference alone."""
     reference = escape(f"{platform}:{user_id}")
-    name = (await shared_details(session, platform, user_id)).get(NAME)
     return f"{escape(name)} ({reference})" if name else reference
 
 
