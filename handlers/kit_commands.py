@@ -77,7 +77,7 @@ async def _part(incoming: Incoming, context: Context, t: Texts, presentation: bo
         by, written, title = content.resources_by, "\n".join(content.resources), t("**Ressources clés du kit d'accueil**")
         change = t("Pour les changer (administrateurs) : /kit ressources puis une ressource par ligne, "
                    "« nom — téléphone ou lien ».")
-    origin = t("Dernière modification : {person}.", person=escape(by)) if by else t("Texte par défaut.")
+    origin = t("Texte écrit par les administrateurs du réseau.") if by else t("Texte par défaut.")
     return Reply("\n".join([title, origin, "", escape(written), "", change]))
 
 

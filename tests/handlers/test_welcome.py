@@ -189,10 +189,10 @@ async def test_admins_write_the_presentation_and_resources_others_are_refused(co
     assert section(text, "Ressources clés") == ["- Info-Social — 811, option 2", "- Maison de la famille — 418 555-0101"]
     assert "Administrateurs :" not in text and "Administrateurs :" in (await say(context, "/kit", admin)).text
     shown = (await say(context, "/kit presentation", GROUP, user="901")).text.splitlines()
-    assert shown[:2] == ["**Présentation du kit d'accueil**", "Dernière modification : slack:U0ADMIN."]
+    assert shown[:2] == ["**Présentation du kit d'accueil**", "Texte écrit par les administrateurs du réseau."]
     assert shown[3] == r"Le réseau \*\*Commun'Enfant\*\* relie les partenaires 0-8 ans de Jonquière."
     shown = (await say(context, "/kit ressources")).text.splitlines()
-    assert shown[1:5] == ["Dernière modification : slack:U0ADMIN.", "", "Info-Social — 811, option 2",
+    assert shown[1:5] == ["Texte écrit par les administrateurs du réseau.", "", "Info-Social — 811, option 2",
                           "Maison de la famille — 418 555-0101"]
     assert (await say(context, "/kit defaut", admin)).text.startswith("Le kit d'accueil reprend sa présentation")
     assert section((await say(context, "/kit")).text, "Ressources clés") == DEFAULT_RESOURCES
