@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import DateTime, MetaData, event, select, update
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
@@ -94,3 +94,14 @@ def create_engine(url: str) -> AsyncEngine:
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Sessions bound to ``engine`` that keep objects usable after commit."""
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+async def lock_row(session: AsyncSession, model: Any, row_id: Any, *, touch: Any) -> Any | None:
+    """The row ``row_id`` of ``model``, read afresh and locked until the end of the transaction: its row
+    on PostgreSQL (FOR UPDATE); on SQLite, which has no row locks, the database's write lock, taken by a
+    first write that sets the column ``touch`` to itself. None when there is no such row."""
+    if (await session.connection()).dialect.name == "sqlite":
+        same = update(model).where(model.id == row_id).values({touch.key: touch})
+        await session.execute(same.execution_options(synchronize_session=False))
+    statement = select(model).where(model.id == row_id).with_for_update().execution_options(populate_existing=True)
+    return (await session.scalars(statement)).one_or_none()

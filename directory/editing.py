@@ -10,11 +10,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from directory import audit
 from directory.audit import FieldChange
+from directory.db import lock_row
 from directory.editable import ASKED, ORGANIZATION, SERVICE, Editable, Env, Record, field_named, kind_of
 from directory.field_values import FieldError
 from directory.models import Organization, Service
@@ -43,14 +44,10 @@ async def record_of(session: AsyncSession, kind: str, record_id: uuid.UUID) -> R
 
 
 async def lock_record(session: AsyncSession, kind: str, record_id: uuid.UUID) -> Record | None:
-    """The record, locked until the end of the transaction (its row on PostgreSQL, the database's write
-    lock on SQLite, taken by a first write) and read afresh; None when it is gone."""
+    """The record, read afresh and locked until the end of the transaction (``directory.db.lock_row``);
+    None when it is gone."""
     model = _model(kind)
-    if (await session.connection()).dialect.name == "sqlite":
-        touch = update(model).where(model.id == record_id).values(name=model.name)
-        await session.execute(touch.execution_options(synchronize_session=False))
-    statement = select(model).where(model.id == record_id).with_for_update().execution_options(populate_existing=True)
-    return (await session.scalars(statement)).one_or_none()
+    return await lock_row(session, model, record_id, touch=model.name)
 
 
 async def change_fields(

@@ -11,8 +11,6 @@ from directory.channels import ChannelChoices, all_choices
 from directory.networks import EVERY_CHAT
 from handlers.snapshot import TTL, Snapshot
 
-__all__ = ["TTL", "ChoiceCache"]
-
 
 class ChoiceCache:
     """A copy of every chat's choices, read again from the database when ``ttl`` old."""

@@ -13,10 +13,9 @@ from __future__ import annotations
 import uuid
 
 from directory import audit
-from directory.editable import ORGANIZATION, SERVICE, field_keys, field_named
+from directory.editable import NAME, ORGANIZATION, SERVICE, field_keys, field_named
 from directory.editing import change_fields, lock_record, services_of
 from directory.models import Service
-from directory.records import organization_names
 from directory.text import fold
 from handlers import edit_flow, organizations
 from handlers.context import Context
@@ -173,20 +172,13 @@ async def _start_change(incoming: Incoming, context: Context, target: Target, t:
 
 async def _add_organization(incoming: Incoming, context: Context, name: str, t: Texts) -> list[Reply]:
     if name:
-        async with context.sessions() as session:
-            rows = await organization_names(session)
-        match = context.names.of(rows).find(name)
+        match = await organizations.find_organizations(context, name)
         if match.sure:
             return [Reply(t("« {name} » est déjà dans l'annuaire. Pour le changer : **/org modifier {name}**.",
                             name=escape(match.choices[0].label)))]
-    given = {}
-    if name:
-        field = field_named(ORGANIZATION, "nom")
-        async with context.sessions() as session:
-            checked = await check_texts(env_of(context, session, t), [(field, name)] if field else [])
-        if checked.problems:
-            return [Reply(escape(next(iter(checked.problems.values()))))]
-        given = {key.key: key.to_text(value) for key, value in checked.values.items()}
+    given = await _named(context, name, t)
+    if isinstance(given, Reply):
+        return [given]
     return await _start_new(incoming, context, ORGANIZATION, None, given, t)
 
 
@@ -198,14 +190,21 @@ async def _add_service(incoming: Incoming, context: Context, rest: str, t: Texts
     if isinstance(found, Reply):
         await _keep_for_choice(incoming, context, found, "nom", service_name)
         return [found]
-    given = {"nom": service_name} if service_name else {}
-    if service_name:
-        field = field_named(SERVICE, "nom")
-        async with context.sessions() as session:
-            checked = await check_texts(env_of(context, session, t), [(field, service_name)] if field else [])
-        if checked.problems:
-            return [Reply(escape(next(iter(checked.problems.values()))))]
+    given = await _named(context, service_name, t)
+    if isinstance(given, Reply):
+        return [given]
     return await _start_new(incoming, context, SERVICE, found.record_id, given, t)
+
+
+async def _named(context: Context, name: str, t: Texts) -> dict[str, str] | Reply:
+    """What a new record starts with: its name when one was typed (checked), or what is wrong with it."""
+    if not name:
+        return {}
+    async with context.sessions() as session:
+        checked = await check_texts(env_of(context, session, t), [(NAME, name)])
+    if checked.problems:
+        return Reply(escape(checked.problems[NAME.key]))
+    return {NAME.key: NAME.to_text(checked.values[NAME])}
 
 
 async def _start_new(

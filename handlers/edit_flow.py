@@ -22,8 +22,8 @@ from handlers.editing import (
     gone,
     inherited_phones,
     save_changes,
-    shorten,
 )
+from handlers.field_texts import shorten
 from handlers.markup import escape
 from handlers.messages import Button, Incoming, Reply
 from handlers.permissions import admin_refusal, is_admin

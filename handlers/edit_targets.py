@@ -11,10 +11,10 @@ import uuid
 from dataclasses import dataclass
 
 from directory.editable import ORGANIZATION, SERVICE
-from directory.records import organization_names
 from handlers.context import Context
 from handlers.markup import escape
 from handlers.messages import Button, Reply
+from handlers.organizations import find_organizations
 from handlers.service_names import find_services
 from handlers.texts import Texts
 
@@ -68,9 +68,7 @@ async def find_target(context: Context, kind: str, name: str, action: str, t: Te
         choices = [(c.label, Target(SERVICE, c.service_id)) for c in services.choices]
         sure = services.sure
     else:
-        async with context.sessions() as session:
-            rows = await organization_names(session)
-        match = context.names.of(rows).find(name)
+        match = await find_organizations(context, name)
         choices = [(c.label, Target(ORGANIZATION, c.org_id)) for c in match.choices]
         sure = match.sure
     if sure and choices:

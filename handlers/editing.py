@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from directory.audit import FieldChange
-from directory.editable import FIELDS, ORGANIZATION, SERVICE, Editable, Env, Record, field_named
+from directory.editable import FIELDS, ORGANIZATION, SERVICE, Editable, Env, Record
 from directory.editing import (
     Edit,
     change_fields,
@@ -27,12 +27,11 @@ from directory.phones import phones_text
 from directory.record_parts import read_phones
 from handlers.context import Context
 from handlers.edit_targets import UNDO, Target, target_button
+from handlers.field_texts import field_label, shown_value
 from handlers.markup import escape
 from handlers.messages import Incoming, Reply
 from handlers.permissions import to_author
 from handlers.texts import Texts
-
-SHOWN_LIMIT = 80  # characters of a value shown back in a list
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,22 +60,10 @@ async def check_texts(env: Env, fields: Sequence[tuple[Editable, str]]) -> Check
     return Checked(found, problems)
 
 
-def shorten(text: str) -> str:
-    """A value on one line, cut to fit in a list."""
-    line = " ".join(text.split())
-    return line if len(line) <= SHOWN_LIMIT else f"{line[: SHOWN_LIMIT - 1]}…"
-
-
-def describe_changes(changes: Sequence[FieldChange], kind: str, t: Texts) -> str:
+def describe_changes(changes: Sequence[FieldChange], t: Texts) -> str:
     """One line per changed field: "- **Téléphone** : 418 555-0101 → 418 555-0199"."""
-    lines = []
-    for change in changes:
-        field = field_named(kind, change.field)
-        label = t(field.label) if field else change.field
-        before = escape(shorten(change.previous)) if change.previous else t("(vide)")
-        after = escape(shorten(change.new)) if change.new else t("(vide)")
-        lines.append(f"- **{escape(label)}** : {before} → {after}")
-    return "\n".join(lines)
+    return "\n".join(f"- **{field_label(change.field, t)}** : {shown_value(change.previous, t)} → "
+                     f"{shown_value(change.new, t)}" for change in changes)
 
 
 def title_of(record: Record, organization: Organization | None = None) -> str:
@@ -105,7 +92,7 @@ async def save_changes(
 
 def changed_reply(target: Target, title: str, edit: Edit, t: Texts) -> Reply:
     """"C'est enregistré" with each change and a button to undo that edit."""
-    text = t("C'est enregistré pour **{title}** :", title=title) + "\n" + describe_changes(edit.changes, target.kind, t)
+    text = t("C'est enregistré pour **{title}** :", title=title) + "\n" + describe_changes(edit.changes, t)
     return Reply(text, buttons=(target_button(t("Défaire"), UNDO, target, edit.change_id),))
 
 

@@ -25,12 +25,12 @@ from directory.audit import (
     FieldChange,
     history,
 )
-from directory.editable import FIELDS, field_named
 from directory.models import Organization, Service
-from directory.records import organization_names
 from handlers.context import Context
+from handlers.field_texts import field_label, shown_value
 from handlers.markup import escape
 from handlers.messages import Button, Incoming, Reply
+from handlers.organizations import find_organizations
 from handlers.permissions import may_organize, refusal
 from handlers.service_names import LABEL_LIMIT, find_services
 from handlers.suivi_views import to_day
@@ -39,7 +39,6 @@ from handlers.texts import Texts, texts_for
 HISTORY_PREFIX = "hst:"  # button data: "hst:o:<organization uuid hex>" or "hst:s:<service uuid hex>"
 ORGANIZATION, SERVICE = "o", "s"
 SHOWN = 10  # changes listed
-VALUE_LIMIT = 80  # characters of a value shown
 async def command(incoming: Incoming, context: Context) -> list[Reply]:
     """``/historique <nom>``: the history of the organization or service named, or the close names."""
     t = texts_for(incoming.locale)
@@ -50,9 +49,7 @@ async def command(incoming: Incoming, context: Context) -> list[Reply]:
         return [Reply(t(
             "Donnez le nom d'un organisme ou d'un service, par exemple : **/historique Le Transit**"
         ))]
-    async with context.sessions() as session:
-        rows = await organization_names(session)
-    organizations = context.names.of(rows).find(name)
+    organizations = await find_organizations(context, name)
     services = await find_services(context, name)
     sure = [(ORGANIZATION, c.org_id) for c in organizations.choices[:1] if organizations.sure]
     sure += [(SERVICE, c.service_id) for c in services.choices[:1] if services.sure]
@@ -155,23 +152,7 @@ def action_label(action: str, t: Texts) -> str:
     return labels.get(action, escape(action))
 
 
-def field_label(key: str, t: Texts) -> str:
-    """The label of an editable field's key (``directory.editable``); the key itself, capitalised, when
-    it is no field of a record (a synonym's terms)."""
-    for kind in FIELDS:
-        if (field := field_named(kind, key)) is not None:
-            return escape(t(field.label))
-    return escape(key.replace("_", " ").capitalize())
-
-
 def to_field_line(field: FieldChange, t: Texts) -> str:
     """"- Téléphone : 418 555-0101 → 418 555-0199" (an empty value shown as such)."""
     return t("- {field} : {previous} → {new}", field=field_label(field.field, t),
-             previous=_value(field.previous, t), new=_value(field.new, t))
-
-
-def _value(text: str, t: Texts) -> str:
-    if not text:
-        return t("(vide)")
-    flat = " ".join(text.split())
-    return escape(flat if len(flat) <= VALUE_LIMIT else f"{flat[: VALUE_LIMIT - 1]}…")
+             previous=shown_value(field.previous, t), new=shown_value(field.new, t))

@@ -9,6 +9,7 @@ from handlers.cards import to_organization_card
 from handlers.context import Context
 from handlers.markup import escape
 from handlers.messages import Button, Incoming, Reply
+from handlers.names import NameMatch
 from handlers.texts import texts_for
 
 ORG_PREFIX = "org:"  # button data: "org:<uuid hex>"
@@ -21,9 +22,7 @@ async def show(incoming: Incoming, context: Context) -> list[Reply]:
     name = incoming.args.strip()
     if not name:
         return [Reply(t("Donnez le nom de l'organisme, par exemple : **/org Le Transit**"))]
-    async with context.sessions() as session:
-        rows = await organization_names(session)
-    match = context.names.of(rows).find(name)
+    match = await find_organizations(context, name)
     if not match.choices:
         return [Reply(t(
             "Aucun organisme ne ressemble à « {name} ». Vérifiez l'orthographe ou cherchez un besoin avec /qui.",
@@ -37,6 +36,13 @@ async def show(incoming: Incoming, context: Context) -> list[Reply]:
     else:
         question = t("Plusieurs organismes ressemblent à « {name} ». Lequel ?", name=escape(name))
     return [Reply(question, buttons=buttons)]
+
+
+async def find_organizations(context: Context, query: str) -> NameMatch:
+    """The organizations ``query`` may name (typos and missing accents forgiven)."""
+    async with context.sessions() as session:
+        rows = await organization_names(session)
+    return context.names.of(rows).find(query)
 
 
 async def pick(incoming: Incoming, context: Context) -> list[Reply]:

@@ -15,8 +15,6 @@ link to a private chat where the platform has one) and never echoes a personal d
 
 from __future__ import annotations
 
-import re
-
 from directory.field_values import FieldError, email_text, name_text, parse_email, parse_name
 from directory.people import (
     EMAIL,
@@ -48,6 +46,7 @@ from handlers.profile_views import (
     shared_profile,
     to_consent,
 )
+from handlers.roles import to_person
 from handlers.texts import Texts, texts_for
 
 # the words people may type for each item, folded
@@ -61,7 +60,6 @@ ITEM_WORDS = {
 SHARE_WORDS = frozenset({"partager", "partage", "share"})
 WITHDRAW_WORDS = frozenset({"retirer", "retire", "prive", "garder", "unshare"})
 ERASE_WORDS = frozenset({"effacer", "efface", "supprimer", "delete"})
-PERSON_REF = re.compile(r"(?P<platform>telegram|slack|console):(?P<user_id>\S+)")
 
 
 async def command(incoming: Incoming, context: Context) -> list[Reply]:
@@ -80,11 +78,11 @@ async def command(incoming: Incoming, context: Context) -> list[Reply]:
                         "par **/profil**."))]
     if incoming.people:
         return [await shown_profile(context, incoming.chat.platform, incoming.people[0], t)]
-    if (ref := PERSON_REF.fullmatch(incoming.args.strip())) is not None:
+    if (person := to_person(incoming.args)) is not None:
         if incoming.chat.platform != "console":  # a reference reaches anyone: only the people of a chat are shown
             return [Reply(t("Pour voir ce qu'une personne partage avec le réseau, répondez à l'un de ses messages "
                             "par **/profil** dans un groupe du réseau, ou mentionnez-la."))]
-        return [await shown_profile(context, ref["platform"], ref["user_id"], t)]
+        return [await shown_profile(context, *person, t)]
     if incoming.args.strip():
         return [Reply(t(
             "Je ne reconnais ni un élément du profil ni une personne dans « {text} ». Pour inscrire un élément : "

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from directory.db import lock_row
 from directory.networks import Network
 from directory.people import shared_names
 from directory.roles import (
@@ -272,9 +273,7 @@ async def revoke_keeping_an_admin(
     or LAST. Role changes of one network are serialized, so two admins removing each other at the same
     moment cannot leave it without one."""
     async with sessions.begin() as session:
-        # a write first: a row lock on PostgreSQL, the database's write lock on SQLite, held to the end
-        await session.execute(update(Network).where(Network.id == network).values(name=Network.name)
-                              .execution_options(synchronize_session=False))
+        await lock_row(session, Network, network, touch=Network.name)  # held to the end
         if await session.get(PersonRole, (platform, user_id, role, network)) is None:
             return ABSENT
         if role == ADMIN:

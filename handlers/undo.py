@@ -63,8 +63,7 @@ async def undo(
     await context.search.refresh(context.sessions, services)
     if outcome.deleted:
         return Reply(t("**{title}** est retiré de l'annuaire : son ajout est défait.", title=title))
-    text = t("C'est défait pour **{title}** :", title=title) + "\n" + describe_changes(outcome.edit.changes,
-                                                                                       target.kind, t)
+    text = t("C'est défait pour **{title}** :", title=title) + "\n" + describe_changes(outcome.edit.changes, t)
     return Reply(text, buttons=(target_button(t("Refaire"), UNDO, target, outcome.edit.change_id),))
 
 

@@ -11,9 +11,10 @@ import uuid
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from directory.db import lock_row
 from scheduler.addresses import Channel
 from scheduler.events import CANCELLED, DEFAULT_OFFSETS, SCHEDULED, Event, EventChannel
 from scheduler.recurrence import Recurrence
@@ -66,12 +67,7 @@ async def find_events(session: AsyncSession, text: str) -> list[Event]:
 async def lock_event(session: AsyncSession, event_id: uuid.UUID) -> Event | None:
     """The event, locked until the end of the transaction: its row on PostgreSQL (FOR UPDATE), the
     database's write lock on SQLite (taken by a first write), so that answers to it are counted in turn."""
-    dialect = (await session.connection()).dialect.name
-    if dialect == "sqlite":
-        touch = update(Event).where(Event.id == event_id).values(sequence=Event.sequence)
-        await session.execute(touch.execution_options(synchronize_session=False))
-    statement = select(Event).where(Event.id == event_id).with_for_update().execution_options(populate_existing=True)
-    return (await session.scalars(statement)).one_or_none()
+    return await lock_row(session, Event, event_id, touch=Event.sequence)
 
 
 async def channels_of(session: AsyncSession, event_id: uuid.UUID) -> list[EventChannel]:

@@ -7,12 +7,11 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
 
-from bot.cli import app
 from directory.channels import choices_of
 from directory.db import create_engine, session_factory
 from directory.roles import roles_of
+from tests.bot.cli_runner import passerelle
 
 
 @pytest.fixture
@@ -20,13 +19,6 @@ def url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """A fresh SQLite database, the command run away from any ``.env`` file."""
     monkeypatch.chdir(tmp_path)
     return f"sqlite:///{tmp_path}/passerelle.db"
-
-
-def passerelle(url: str, *args: str) -> Result:
-    env = {"PASSERELLE_DATABASE_URL": url, "PASSERELLE_LANGUAGE": "fr", "PASSERELLE_TIMEZONE": "America/Toronto"}
-    result = CliRunner().invoke(app, list(args), env=env)
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result
 
 
 def read(url: str, work):

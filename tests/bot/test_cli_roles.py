@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
 
-from bot.cli import app
+from tests.bot.cli_runner import passerelle
 
 
 @pytest.fixture
@@ -15,13 +14,6 @@ def url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """A fresh SQLite database, the command run away from any ``.env`` file."""
     monkeypatch.chdir(tmp_path)
     return f"sqlite:///{tmp_path}/passerelle.db"
-
-
-def passerelle(url: str, *args: str) -> Result:
-    env = {"PASSERELLE_DATABASE_URL": url, "PASSERELLE_LANGUAGE": "fr", "PASSERELLE_TIMEZONE": "America/Toronto"}
-    result = CliRunner().invoke(app, list(args), env=env)
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result
 
 
 def test_add_list_remove(url: str) -> None:

@@ -11,7 +11,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 from directory.channels import ChannelChoices, choose
-from handlers.choices import TTL, ChoiceCache
+from handlers.choices import ChoiceCache
+from handlers.snapshot import TTL
 from handlers.context import Context
 from handlers.messages import ChatRef, Incoming
 from handlers.router import dispatch
